@@ -1,0 +1,178 @@
+// GPGME contexts, data objects and error mapping.
+#include "context.h"
+
+#include <unistd.h>
+
+#include <cstring>
+#include <mutex>
+
+namespace payload::pgp::detail {
+
+Status ensure_gpgme() {
+  static std::once_flag once;
+  static gpgme_error_t init_error = 0;
+  std::call_once(once, [] {
+    if (!gpgme_check_version("1.18.0")) {
+      init_error = gpg_error(GPG_ERR_NOT_SUPPORTED);
+      return;
+    }
+    init_error = gpgme_engine_check_version(GPGME_PROTOCOL_OpenPGP);
+  });
+  if (init_error) return fail(Errc::unsupported, "GPGME 1.18 or later with a working gpg engine is required: " + gpgme_reason(init_error));
+  return {};
+}
+
+std::string gpg_program() {
+  gpgme_engine_info_t info = nullptr;
+  if (gpgme_get_engine_info(&info) == 0) {
+    for (; info; info = info->next)
+      if (info->protocol == GPGME_PROTOCOL_OpenPGP && info->file_name) return info->file_name;
+  }
+  return "gpg";
+}
+
+std::string gpgme_reason(gpgme_error_t err) {
+  char buffer[256];
+  gpgme_strerror_r(err, buffer, sizeof buffer);
+  return buffer;
+}
+
+Errc errc_from_gpgme(gpgme_error_t err) noexcept {
+  switch (gpgme_err_code(err)) {
+    case GPG_ERR_NO_ERROR: return Errc::ok;
+    case GPG_ERR_BAD_PASSPHRASE:
+    case GPG_ERR_NO_PASSPHRASE: return Errc::bad_passphrase;
+    case GPG_ERR_NO_SECKEY:
+    case GPG_ERR_NO_PUBKEY:
+    case GPG_ERR_NOT_FOUND: return Errc::no_key;
+    case GPG_ERR_UNUSABLE_PUBKEY:
+    case GPG_ERR_UNUSABLE_SECKEY:
+    case GPG_ERR_KEY_EXPIRED:
+    case GPG_ERR_CERT_REVOKED:
+    case GPG_ERR_CERT_EXPIRED:
+    case GPG_ERR_WRONG_KEY_USAGE: return Errc::key_unusable;
+    case GPG_ERR_BAD_SIGNATURE: return Errc::bad_signature;
+    case GPG_ERR_DECRYPT_FAILED:
+    case GPG_ERR_NO_DATA:
+    case GPG_ERR_BAD_DATA:
+    case GPG_ERR_INV_PACKET:
+    case GPG_ERR_INV_DATA:
+    case GPG_ERR_BAD_KEY:
+    case GPG_ERR_CHECKSUM:
+    case GPG_ERR_INV_ARMOR:
+    case GPG_ERR_UNEXPECTED:
+    case GPG_ERR_TRUNCATED: return Errc::bad_data;
+    case GPG_ERR_CANCELED:
+    case GPG_ERR_FULLY_CANCELED:
+    case GPG_ERR_TIMEOUT: return Errc::canceled;
+    case GPG_ERR_UNSUPPORTED_ALGORITHM:
+    case GPG_ERR_PUBKEY_ALGO:
+    case GPG_ERR_CIPHER_ALGO:
+    case GPG_ERR_DIGEST_ALGO:
+    case GPG_ERR_NOT_SUPPORTED: return Errc::unsupported;
+    case GPG_ERR_INV_VALUE:
+    case GPG_ERR_INV_NAME:
+    case GPG_ERR_INV_USER_ID:
+    case GPG_ERR_AMBIGUOUS_NAME: return Errc::usage;
+    case GPG_ERR_EPIPE:
+    case GPG_ERR_EIO:
+    case GPG_ERR_ENOSPC:
+    case GPG_ERR_EACCES:
+    case GPG_ERR_ENOENT: return Errc::io;
+    default: return Errc::internal;
+  }
+}
+
+Error gpgme_failure(gpgme_error_t err, const std::string& what) {
+  return Error(errc_from_gpgme(err), what + ": " + gpgme_reason(err));
+}
+
+struct Context::Callbacks {
+  ContextOptions options;
+  bool passphrase_missing = false;
+
+  static gpgme_error_t on_passphrase(void* hook, const char* /*uid_hint*/, const char* /*info*/, int prev_was_bad, int fd) {
+    auto* self = static_cast<Callbacks*>(hook);
+    if (!self->options.passphrase) {
+      self->passphrase_missing = true;
+      return gpg_error(GPG_ERR_NO_PASSPHRASE);
+    }
+    // gpg asks again after a wrong answer; repeating it would only loop.
+    if (prev_was_bad) return gpg_error(GPG_ERR_BAD_PASSPHRASE);
+    const std::string line = *self->options.passphrase + "\n";
+    if (gpgme_io_writen(fd, line.data(), line.size()) != 0) return gpg_error_from_syserror();
+    return 0;
+  }
+
+  static void on_progress(void* hook, const char* /*what*/, int /*type*/, int current, int total) {
+    auto* self = static_cast<Callbacks*>(hook);
+    // gpg reports progress in KiB units once sizes exceed int range; ratios are what matter.
+    self->options.progress(static_cast<std::uint64_t>(current), static_cast<std::uint64_t>(total));
+  }
+};
+
+Context::Context(gpgme_ctx_t ctx, std::unique_ptr<Callbacks> callbacks) : m_ctx(ctx), m_callbacks(std::move(callbacks)) {}
+
+Context::Context(Context&& other) noexcept : m_ctx(other.m_ctx), m_callbacks(std::move(other.m_callbacks)) {
+  other.m_ctx = nullptr;
+}
+
+Context::~Context() {
+  if (m_ctx) gpgme_release(m_ctx);
+}
+
+bool Context::passphrase_missing() const noexcept { return m_callbacks->passphrase_missing; }
+
+Result<Context> Context::create(Keyring& keyring, ContextOptions options) {
+  if (auto status = ensure_gpgme(); !status) return fail(status.error());
+  gpgme_ctx_t raw = nullptr;
+  if (auto err = gpgme_new(&raw)) return fail(gpgme_failure(err, "cannot create a GPGME context"));
+  auto callbacks = std::make_unique<Callbacks>();
+  callbacks->options = std::move(options);
+  Context ctx(raw, std::move(callbacks));
+  const auto& opts = ctx.m_callbacks->options;
+
+  const std::string engine = opts.engine.empty() ? std::string() : opts.engine.string();
+  if (auto err = gpgme_ctx_set_engine_info(raw, GPGME_PROTOCOL_OpenPGP, engine.empty() ? nullptr : engine.c_str(),
+                                           keyring.engine_home().c_str()))
+    return fail(gpgme_failure(err, keyring.home().string()));
+  gpgme_set_protocol(raw, GPGME_PROTOCOL_OpenPGP);
+  gpgme_set_armor(raw, opts.armor ? 1 : 0);
+  gpgme_set_textmode(raw, opts.text_mode ? 1 : 0);
+  gpgme_set_offline(raw, 1);  // never reach out to keyservers or the network
+  if (auto err = gpgme_set_pinentry_mode(raw, GPGME_PINENTRY_MODE_LOOPBACK))
+    return fail(gpgme_failure(err, "loopback pinentry"));
+  gpgme_set_passphrase_cb(raw, &Callbacks::on_passphrase, ctx.m_callbacks.get());
+  // Symmetric passphrases would otherwise be cached by the agent and a wrong one "work".
+  gpgme_set_ctx_flag(raw, "no-symkey-cache", "1");
+  if (opts.progress) gpgme_set_progress_cb(raw, &Callbacks::on_progress, ctx.m_callbacks.get());
+  return ctx;
+}
+
+Result<Data> data_from_fd(int fd) {
+  gpgme_data_t raw = nullptr;
+  if (auto err = gpgme_data_new_from_fd(&raw, fd)) return fail(gpgme_failure(err, "data object"));
+  return Data(raw);
+}
+
+Result<Data> data_from_memory(std::string_view bytes) {
+  gpgme_data_t raw = nullptr;
+  if (auto err = gpgme_data_new_from_mem(&raw, bytes.data(), bytes.size(), 1)) return fail(gpgme_failure(err, "data object"));
+  return Data(raw);
+}
+
+Result<Data> data_empty() {
+  gpgme_data_t raw = nullptr;
+  if (auto err = gpgme_data_new(&raw)) return fail(gpgme_failure(err, "data object"));
+  return Data(raw);
+}
+
+std::string take_memory(Data& data) {
+  size_t length = 0;
+  char* bytes = gpgme_data_release_and_get_mem(data.release(), &length);
+  std::string out(bytes ? bytes : "", bytes ? length : 0);
+  gpgme_free(bytes);
+  return out;
+}
+
+}  // namespace payload::pgp::detail

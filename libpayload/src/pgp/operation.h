@@ -1,0 +1,38 @@
+// What every streaming operation shares: the shim with the algorithm options, the data
+// objects for input and output (or the files gpg reads and writes itself), the context.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <payload/io/file.h>
+#include <payload/pgp/keyring.h>
+
+#include "context.h"
+#include "engine_shim.h"
+
+namespace payload::pgp::detail {
+
+struct OperationSetup {
+  std::vector<std::string> gpg_options;
+  bool direct_files = false;  // let gpg read in.path and write out.path itself
+  ContextOptions context;
+};
+
+// A prepared operation: everything that must live until the GPGME call returns.
+struct Operation {
+  std::optional<EngineShim> shim;
+  std::optional<Context> ctx;
+  Data in;
+  Data out;
+};
+
+// Builds the shim, the context and the data objects for `in` -> `out`. Files are handed
+// to gpg directly when both sides are regular files and setup.direct_files is set.
+Result<Operation> prepare(Keyring& keyring, OperationSetup setup, const io::Input& in, const io::Output& out);
+
+// Looks up keys by selector for signing or encryption; errors name the selector.
+Result<std::vector<Key>> lookup_keys(gpgme_ctx_t ctx, const std::vector<std::string>& selectors, bool secret);
+
+}  // namespace payload::pgp::detail

@@ -1,0 +1,19 @@
+// Runs a helper program (gpgconf) without a shell and collects its standard output.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <payload/core/error.h>
+
+namespace payload::pgp::detail {
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+};
+
+// Runs argv[0] (looked up in PATH) with stdin and stderr on /dev/null.
+Result<ProcessResult> run_process(const std::vector<std::string>& argv);
+
+}  // namespace payload::pgp::detail

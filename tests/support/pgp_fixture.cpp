@@ -1,0 +1,41 @@
+// gpg command helpers for tests.
+#include "support/pgp_fixture.h"
+
+#include <sys/stat.h>
+
+#include <stdexcept>
+
+#include "support/run.h"
+
+namespace payload::test {
+
+std::string gpg(const std::filesystem::path& home, const std::vector<std::string>& args, const std::string& input) {
+  std::vector<std::string> argv{"gpg", "--homedir", home.string(), "--batch", "--yes", "--pinentry-mode", "loopback"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto result = run(argv, input);
+  if (result.exit_code != 0) throw std::runtime_error("gpg failed (" + std::to_string(result.exit_code) + "): " + result.err);
+  return result.out;
+}
+
+std::string gpg_generate(const std::filesystem::path& home, const std::string& uid, const std::string& algo,
+                         const std::string& passphrase, const std::string& expire) {
+  std::vector<std::string> args{"--passphrase", passphrase, "--quick-gen-key", uid, algo == "ed25519" ? "future-default" : algo,
+                                "default", expire};
+  gpg(home, args);
+  const auto listing = gpg(home, {"--with-colons", "--list-secret-keys", uid});
+  const auto pos = listing.find("\nfpr:");
+  if (pos == std::string::npos) throw std::runtime_error("no fingerprint in gpg listing");
+  const auto start = listing.find_first_not_of(':', pos + 5);
+  return listing.substr(start, 40);
+}
+
+void kill_agent(const std::filesystem::path& home) { run({"gpgconf", "--homedir", home.string(), "--kill", "all"}); }
+
+GpgHome::GpgHome() : m_path(m_dir / "gnupg") {
+  std::filesystem::create_directory(m_path);
+  ::chmod(m_path.c_str(), 0700);
+}
+
+GpgHome::~GpgHome() { kill_agent(m_path); }
+
+}  // namespace payload::test
