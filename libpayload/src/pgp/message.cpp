@@ -136,11 +136,13 @@ Result<DecryptReport> decrypt(Keyring& keyring, const DecryptOptions& options, c
       return fail(Errc::bad_data, "message is not integrity-protected (no MDC); refused");
   }
   if (err) {
-    const auto code = gpgme_err_code(err);
+    auto code = gpgme_err_code(err);
     if (op->ctx->passphrase_missing()) return fail(Errc::bad_passphrase, "a passphrase is needed to decrypt and none was given");
     if (code == GPG_ERR_NO_SECKEY || (code == GPG_ERR_DECRYPT_FAILED && any_recipient && all_missing && !options.symmetric_passphrase))
       return fail(Errc::no_key, "no secret key for this message (encrypted for key ids " + join(report.recipient_key_ids) + ")");
-    if (code == GPG_ERR_NO_DATA) return fail(Errc::bad_data, "no OpenPGP encrypted data found");
+    if (code == GPG_ERR_NO_DATA && !any_recipient && report.cipher.empty())
+      return fail(Errc::bad_data, "no OpenPGP encrypted data found");
+    if (code == GPG_ERR_NO_DATA) code = GPG_ERR_DECRYPT_FAILED;  // found, but what followed was unreadable
     if (code == GPG_ERR_DECRYPT_FAILED || code == GPG_ERR_BAD_KEY)
       return fail(options.symmetric_passphrase && code == GPG_ERR_BAD_KEY ? Errc::bad_passphrase : Errc::bad_data,
                   code == GPG_ERR_BAD_KEY ? "decryption failed: wrong passphrase or corrupt session key"

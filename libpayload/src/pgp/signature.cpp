@@ -76,6 +76,8 @@ Status check_signatures(const std::vector<SignatureReport>& signatures, const st
     const auto other = std::find_if(signatures.begin(), signatures.end(), [&](const auto& s) { return names(s, selector); });
     if (other != signatures.end())
       return fail(Errc::bad_signature, "required signer " + selector + ": signature is " + std::string(status_name(other->status)));
+    if (selector.find('@') != std::string::npos)
+      return fail(Errc::usage, "required signer " + selector + ": name the key by its fingerprint, not by a user id");
     return fail(Errc::bad_signature, "required signer " + selector + ": no signature by this key");
   }
   return {};
