@@ -5,6 +5,8 @@
 
 #include <array>
 
+#include <payload/pgp/keys.h>
+
 #include "operation.h"
 #include "verify_result.h"
 
@@ -32,6 +34,12 @@ std::string invalid_key_reason(gpgme_error_t reason) {
     case GPG_ERR_WRONG_KEY_USAGE: return "key cannot encrypt";
     default: return detail::gpgme_reason(reason);
   }
+}
+
+bool holds_secret_key_for(Keyring& keyring, const std::vector<std::string>& key_ids) {
+  if (key_ids.empty()) return false;
+  auto keys = list_keys(keyring, key_ids, true);
+  return keys && !keys->empty();
 }
 
 }  // namespace
@@ -121,14 +129,13 @@ Result<DecryptReport> decrypt(Keyring& keyring, const DecryptOptions& options, c
 
   DecryptReport report;
   gpgme_decrypt_result_t result = gpgme_op_decrypt_result(ctx);
-  bool any_recipient = false, all_missing = true;
+  bool any_recipient = false;
   if (result) {
     if (result->symkey_algo) report.cipher = result->symkey_algo;
     if (result->file_name) report.file_name = result->file_name;
     for (auto r = result->recipients; r; r = r->next) {
       any_recipient = true;
       if (r->keyid) report.recipient_key_ids.emplace_back(r->keyid);
-      if (gpgme_err_code(r->status) != GPG_ERR_NO_SECKEY) all_missing = false;
     }
     // RFC 4880 5.13: without the modification detection code a changed message cannot be
     // told from the original. Such messages are refused, whatever gpg decided.
@@ -138,7 +145,8 @@ Result<DecryptReport> decrypt(Keyring& keyring, const DecryptOptions& options, c
   if (err) {
     auto code = gpgme_err_code(err);
     if (op->ctx->passphrase_missing()) return fail(Errc::bad_passphrase, "a passphrase is needed to decrypt and none was given");
-    if (code == GPG_ERR_NO_SECKEY || (code == GPG_ERR_DECRYPT_FAILED && any_recipient && all_missing && !options.symmetric_passphrase))
+    // GPGME marks every recipient "no secret key" until one is used, so ask the keyring.
+    if (code == GPG_ERR_NO_SECKEY || (any_recipient && !holds_secret_key_for(keyring, report.recipient_key_ids) && !options.symmetric_passphrase))
       return fail(Errc::no_key, "no secret key for this message (encrypted for key ids " + join(report.recipient_key_ids) + ")");
     if (code == GPG_ERR_NO_DATA && !any_recipient && report.cipher.empty())
       return fail(Errc::bad_data, "no OpenPGP encrypted data found");

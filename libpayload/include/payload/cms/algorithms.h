@@ -6,6 +6,7 @@
 // 3DES exist only for legacy partners and are refused unless a policy allows them.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
