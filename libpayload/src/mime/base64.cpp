@@ -1,0 +1,100 @@
+// payload::mime base64 encoder and strict-alphabet decoder.
+#include <payload/mime/base64.h>
+
+#include <array>
+#include <cassert>
+
+#include "ascii.h"
+
+namespace payload::mime {
+namespace {
+
+constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// 0..63 for alphabet characters, -1 otherwise.
+constexpr std::array<signed char, 256> make_decode_table() {
+  std::array<signed char, 256> table{};
+  for (auto& entry : table) entry = -1;
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i) table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<signed char>(i);
+  return table;
+}
+constexpr std::array<signed char, 256> kDecode = make_decode_table();
+
+}  // namespace
+
+std::string base64_encode(std::string_view data, std::size_t line_length) {
+  assert(line_length % 4 == 0);
+  std::string out;
+  const std::size_t encoded = (data.size() + 2) / 3 * 4;
+  out.reserve(encoded + (line_length > 0 ? encoded / line_length * 2 : 0));
+  std::size_t column = 0;
+  auto put = [&](char c) {
+    if (line_length > 0 && column == line_length) {
+      out += "\r\n";
+      column = 0;
+    }
+    out += c;
+    ++column;
+  };
+  std::size_t i = 0;
+  for (; i + 3 <= data.size(); i += 3) {
+    const unsigned v = detail::byte(data[i]) << 16 | detail::byte(data[i + 1]) << 8 | detail::byte(data[i + 2]);
+    put(kAlphabet[v >> 18 & 63]);
+    put(kAlphabet[v >> 12 & 63]);
+    put(kAlphabet[v >> 6 & 63]);
+    put(kAlphabet[v & 63]);
+  }
+  const std::size_t rest = data.size() - i;
+  if (rest > 0) {
+    const unsigned v = detail::byte(data[i]) << 16 | (rest == 2 ? detail::byte(data[i + 1]) << 8 : 0u);
+    put(kAlphabet[v >> 18 & 63]);
+    put(kAlphabet[v >> 12 & 63]);
+    put(rest == 2 ? kAlphabet[v >> 6 & 63] : '=');
+    put('=');
+  }
+  return out;
+}
+
+Result<std::string> base64_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  unsigned accumulator = 0;
+  int filled = 0;   // sextets in the current group
+  int padding = 0;  // '=' seen so far
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\r' || c == '\n' || detail::is_wsp(c)) continue;
+    if (c == '=') {
+      // RFC 2045 6.8: '=' only pads the last group, to 2 or 3 data characters.
+      if (filled + padding < 2) return fail(Errc::bad_data, "base64 padding '=' at offset " + std::to_string(i) + " is misplaced");
+      ++padding;
+      if (filled + padding > 4) return fail(Errc::bad_data, "base64 padding '=' at offset " + std::to_string(i) + " is misplaced");
+      continue;
+    }
+    const int value = kDecode[detail::byte(c)];
+    if (value < 0) {
+      return fail(Errc::bad_data, "invalid base64 character " + detail::describe_byte(c) + " at offset " + std::to_string(i));
+    }
+    if (padding > 0) return fail(Errc::bad_data, "base64 data after '=' padding at offset " + std::to_string(i));
+    accumulator = accumulator << 6 | static_cast<unsigned>(value);
+    if (++filled == 4) {
+      out += static_cast<char>(accumulator >> 16 & 0xff);
+      out += static_cast<char>(accumulator >> 8 & 0xff);
+      out += static_cast<char>(accumulator & 0xff);
+      accumulator = 0;
+      filled = 0;
+    }
+  }
+  if (filled + padding != 0 && filled + padding != 4) {
+    return fail(Errc::bad_data, "base64 text is truncated: its last group has " + std::to_string(filled + padding) + " of 4 characters");
+  }
+  if (padding > 0) {
+    // 2 data characters carry 1 byte, 3 carry 2 (the low bits of the last sextet are fill).
+    accumulator <<= 6 * padding;
+    out += static_cast<char>(accumulator >> 16 & 0xff);
+    if (filled == 3) out += static_cast<char>(accumulator >> 8 & 0xff);
+  }
+  return out;
+}
+
+}  // namespace payload::mime
