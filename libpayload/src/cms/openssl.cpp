@@ -21,7 +21,7 @@ Error openssl_error(Errc code, std::string what) {
   int flags = 0;
   while ((e = ERR_get_error_all(nullptr, nullptr, nullptr, &data, &flags)) != 0) {
     // A failing descriptor under OpenSSL surfaces as a system error: report it as io.
-    if (code == Errc::internal && ERR_GET_LIB(e) == ERR_LIB_SYS) code = Errc::io;
+    if (ERR_GET_LIB(e) == ERR_LIB_SYS) code = Errc::io;
     char buffer[256];
     ERR_error_string_n(e, buffer, sizeof buffer);
     if (!reasons.empty()) reasons += "; ";

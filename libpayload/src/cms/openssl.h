@@ -36,7 +36,7 @@ using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
 using CmsPtr = std::unique_ptr<CMS_ContentInfo, Deleter<CMS_ContentInfo, CMS_ContentInfo_free>>;
 
 // Takes the whole OpenSSL error queue (oldest first) into one Error: "what: reason; reason".
-// An `internal` code becomes `io` when a descriptor read or write failed underneath.
+// The code becomes `io` when a descriptor read or write failed underneath.
 Error openssl_error(Errc code, std::string what);
 
 // A BIO that reads `bytes` without copying them; `bytes` must outlive it.
