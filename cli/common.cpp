@@ -80,10 +80,10 @@ void print_json(const Poco::JSON::Object::Ptr& object) {
   std::cout << std::endl;
 }
 
-int report_error(const Error& error, const CommonOptions& options) {
+int report_error(const Error& error, const CommonOptions& options, Poco::JSON::Object::Ptr details) {
   const int code = exit_code_for(error.code());
   if (options.json) {
-    auto object = json_object();
+    auto object = details ? details : json_object();
     object->set("ok", false);
     object->set("error", std::string(errc_name(error.code())));
     object->set("message", error.message());

@@ -54,7 +54,8 @@ Result<pgp::Keyring> open_keyring(const CommonOptions& options);
 
 // Prints one error line ("payload: FILE: cause") or, with --json, a JSON error object on
 // stdout; returns the exit code for it.
-int report_error(const Error& error, const CommonOptions& options);
+// `details`, when given, is completed with the error fields (e.g. the signatures found).
+int report_error(const Error& error, const CommonOptions& options, Poco::JSON::Object::Ptr details = nullptr);
 // Prints a JSON object on stdout.
 void print_json(const Poco::JSON::Object::Ptr& object);
 [[nodiscard]] Poco::JSON::Object::Ptr json_object();

@@ -121,8 +121,12 @@ int run_verify(const VerifyArgs& args) {
   const std::string subject = args.input == "-" ? "standard input" : args.input;
   if (!report) return report_error(report.error().with_context(subject), args.common);
   print_signatures(report->signatures, args.common);
-  if (auto verdict = pgp::check_signatures(report->signatures, args.require_signers); !verdict)
-    return report_error(verdict.error().with_context(subject), args.common);
+  if (auto verdict = pgp::check_signatures(report->signatures, args.require_signers); !verdict) {
+    auto details = json_object();
+    details->set("input", args.input);
+    details->set("signatures", signatures_json(report->signatures));
+    return report_error(verdict.error().with_context(subject), args.common, details);
+  }
   if (target && !args.output.empty()) {
     if (auto status = target->commit(); !status) return report_error(status.error(), args.common);
   }

@@ -132,7 +132,7 @@ TEST_CASE("expired and revoked partner keys: no encryption to them, their signat
     fpr = p.gpg({"--with-colons", "--list-keys", "old@partner.test"});
     fpr = fpr.substr(fpr.find("\nfpr:") + 5);
     fpr = fpr.substr(fpr.find_first_not_of(':'), 40);
-    p.gpg({"--faked-system-time", "20200101T010000", "--quick-add-key", fpr, "cv25519", "encr", "1d"});
+    p.gpg({"--faked-system-time", "20200101T010000", "--passphrase", "", "--quick-add-key", fpr, "cv25519", "encr", "1d"});
     p.gpg({"--faked-system-time", "20200101T020000", "--detach-sign", "-u", fpr, "-o", doc + ".sig", doc});
     expected = "expired";
   }
@@ -154,6 +154,7 @@ TEST_CASE("expired and revoked partner keys: no encryption to them, their signat
   CHECK_FALSE(std::filesystem::exists(doc + ".pgp"));
 
   auto v = p.payload({"pgp", "verify", doc, doc + ".sig", "--json"});
+  INFO(v.out);
   CHECK(v.exit_code == kBadSignature);
   CHECK(contains(v.out, "\"status\":\"" + expected + "-key\""));
 }
