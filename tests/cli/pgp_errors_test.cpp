@@ -45,10 +45,20 @@ TEST_CASE("corrupt encrypted files are refused and leave no plaintext") {
     auto tampered = cipher;
     tampered[tampered.size() / 2] ^= 0x01;
     write_file(work / "data.bin.pgp", tampered);
+    REQUIRE(read_file(work / "data.bin.pgp") != cipher);
   }
-  SECTION("a truncated file") { write_file(work / "data.bin.pgp", cipher.substr(0, cipher.size() * 2 / 3)); }
-  SECTION("an empty file") { write_file(work / "data.bin.pgp", ""); }
-  SECTION("not OpenPGP at all") { write_file(work / "data.bin.pgp", "ISA*00*just text\r\n"); }
+  SECTION("a truncated file") {
+    write_file(work / "data.bin.pgp", cipher.substr(0, cipher.size() * 2 / 3));
+    REQUIRE(std::filesystem::file_size(work / "data.bin.pgp") < cipher.size());
+  }
+  SECTION("an empty file") {
+    write_file(work / "data.bin.pgp", "");
+    REQUIRE(std::filesystem::file_size(work / "data.bin.pgp") == 0);
+  }
+  SECTION("not OpenPGP at all") {
+    write_file(work / "data.bin.pgp", "ISA*00*just text\r\n");
+    REQUIRE(read_file(work / "data.bin.pgp").size() == 18);
+  }
 
   auto d = p.payload({"pgp", "decrypt", (work / "data.bin.pgp").string()});
   CHECK(d.exit_code == kBadData);
@@ -135,6 +145,7 @@ TEST_CASE("expired and revoked partner keys: no encryption to them, their signat
     p.gpg({"--faked-system-time", "20200101T010000", "--passphrase", "", "--quick-add-key", fpr, "cv25519", "encr", "1d"});
     p.gpg({"--faked-system-time", "20200101T020000", "--detach-sign", "-u", fpr, "-o", doc + ".sig", doc});
     expected = "expired";
+    REQUIRE(fpr.size() == 40);
   }
   SECTION("revoked") {
     fpr = gpg_generate(p.partner_home.path(), "Gone <gone@partner.test>");
@@ -143,6 +154,7 @@ TEST_CASE("expired and revoked partner keys: no encryption to them, their signat
     rev.replace(rev.find(":-----BEGIN"), 1, "");  // gpg stores it disarmed by a leading ':'
     p.gpg({"--import"}, rev);
     expected = "revoked";
+    REQUIRE(fpr.size() == 40);
   }
   auto exported = p.dir / "partner-key.asc";
   write_file(exported, p.gpg({"--armor", "--export", fpr}));
