@@ -19,14 +19,17 @@ std::string gpg(const std::filesystem::path& home, const std::vector<std::string
 
 std::string gpg_generate(const std::filesystem::path& home, const std::string& uid, const std::string& algo,
                          const std::string& passphrase, const std::string& expire) {
-  std::vector<std::string> args{"--passphrase", passphrase, "--quick-gen-key", uid, algo == "ed25519" ? "future-default" : algo,
-                                "default", expire};
-  gpg(home, args);
+  // "future-default" makes Ed25519 + Cv25519; an explicit algorithm makes only the primary
+  // key, so an encryption subkey of the same kind is added.
+  const bool ecc = algo == "ed25519";
+  gpg(home, {"--passphrase", passphrase, "--quick-gen-key", uid, ecc ? "future-default" : algo, ecc ? "default" : "sign,cert", expire});
   const auto listing = gpg(home, {"--with-colons", "--list-secret-keys", uid});
   const auto pos = listing.find("\nfpr:");
   if (pos == std::string::npos) throw std::runtime_error("no fingerprint in gpg listing");
   const auto start = listing.find_first_not_of(':', pos + 5);
-  return listing.substr(start, 40);
+  const auto fpr = listing.substr(start, 40);
+  if (!ecc) gpg(home, {"--passphrase", passphrase, "--quick-add-key", fpr, algo, "encr", expire});
+  return fpr;
 }
 
 void kill_agent(const std::filesystem::path& home) { run({"gpgconf", "--homedir", home.string(), "--kill", "all"}); }
