@@ -2,7 +2,6 @@
 #include <payload/mime/base64.h>
 
 #include <array>
-#include <cassert>
 
 #include "ascii.h"
 
@@ -23,7 +22,6 @@ constexpr std::array<signed char, 256> kDecode = make_decode_table();
 }  // namespace
 
 std::string base64_encode(std::string_view data, std::size_t line_length) {
-  assert(line_length % 4 == 0);
   std::string out;
   const std::size_t encoded = (data.size() + 2) / 3 * 4;
   out.reserve(encoded + (line_length > 0 ? encoded / line_length * 2 : 0));

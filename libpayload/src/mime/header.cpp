@@ -110,6 +110,8 @@ Result<HeaderBlock> parse_header_block(std::string_view input) {
   std::size_t pos = 0;
   while (pos < bytes.size()) {
     const Line line = next_line(bytes, pos);
+    // A line cut by the window is a line past the limit.
+    if (!line.has_end && input.size() > bytes.size()) return too_long();
     const std::string_view text = bytes.substr(line.begin, line.content_end - line.begin);
     if (text.empty() && line.has_end) {
       // RFC 5322 2.1: an empty line separates the header fields from the body.
@@ -127,8 +129,8 @@ Result<HeaderBlock> parse_header_block(std::string_view input) {
       if (auto status = close_field(); !status) return tl::unexpected(status.error());
       const std::size_t colon = text.find(':');
       if (colon == std::string_view::npos) {
-        return fail(Errc::bad_data,
-                    "header line " + std::to_string(block.headers.size() + 1) + " has no colon: not a header field");
+        return fail(Errc::bad_data, "a line without a colon follows " + std::to_string(block.headers.size()) +
+                                        " header fields: not a header field");
       }
       // RFC 5322 4.5.3: obsolete syntax allows WSP between the name and the colon.
       const std::string_view field_name = detail::trim_wsp(text.substr(0, colon));

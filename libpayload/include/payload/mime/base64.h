@@ -11,8 +11,7 @@
 namespace payload::mime {
 
 // Encodes `data`. With line_length > 0 (76 is the RFC 2045 6.8 maximum), lines are
-// separated by CRLF; there is no CRLF after the last line. line_length must be a
-// multiple of 4, or 0 for one unbroken line.
+// separated by CRLF; there is no CRLF after the last line. 0 gives one unbroken line.
 [[nodiscard]] std::string base64_encode(std::string_view data, std::size_t line_length = 76);
 
 // Decodes base64 text. Line breaks, spaces and tabs anywhere are ignored (RFC 2045 6.8

@@ -4,7 +4,8 @@
 // RFC 8551 3.1.3: never re-serialise a signed part). So an Entity does not rebuild
 // anything: raw(), header_bytes() and body() are views into the bytes it was parsed from,
 // which it keeps alive through a shared buffer; the parts of a multipart share the
-// buffer of their parent instead of copying it.
+// buffer of their parent instead of copying it. Parsing is in memory, not streamed: the
+// whole entity is one buffer (a spooling parser for very large payloads is not done yet).
 #pragma once
 
 #include <cstddef>
