@@ -181,10 +181,28 @@ int run_export(const ExportArgs& args) {
   options.passphrase = *passphrase;
   auto bytes = pgp::export_keys(*keyring, options);
   if (!bytes) return report_error(bytes.error(), args.common);
+  if (args.common.json && (args.output.empty() || args.output == "-")) {
+    // stdout carries the JSON result, so the key travels inside it.
+    if (args.binary) return report_error(Error(Errc::usage, "--json with --binary needs -o FILE"), args.common);
+    auto o = json_object();
+    o->set("ok", true);
+    o->set("secret", args.secret);
+    o->set("key", *bytes);
+    print_json(o);
+    return exit_ok;
+  }
   auto target = OutputTarget::open(args.output, args.force, false);
   if (!target) return report_error(target.error(), args.common);
   if (auto status = io::write_all(target->output().fd, *bytes); !status) return report_error(status.error().with_context(target->name()), args.common);
   if (auto status = target->commit(); !status) return report_error(status.error(), args.common);
+  if (args.common.json) {
+    auto o = json_object();
+    o->set("ok", true);
+    o->set("secret", args.secret);
+    o->set("output", target->name());
+    o->set("bytes", bytes->size());
+    print_json(o);
+  }
   return exit_ok;
 }
 
