@@ -7,7 +7,7 @@
 
 using namespace payload::mime;
 
-TEST_CASE("bare LF becomes CRLF; CRLF, lone CR and other bytes are untouched") {
+TEST_CASE("bare LF becomes CRLF, while CRLF, lone CR and other bytes are untouched") {
   CHECK(canonicalize("a\nb\r\nc\rd\n\n") == "a\r\nb\r\nc\rd\r\n\r\n");
   CHECK(canonicalize("") == "");
   CHECK(canonicalize("\r\n\r\n") == "\r\n\r\n");

@@ -14,7 +14,7 @@ using namespace payload::mime;
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-TEST_CASE("only MIME fields go into the entity; the body is kept byte for byte") {
+TEST_CASE("only MIME fields go into the entity and the body is kept byte for byte") {
   const Pairs headers = {
       {"Host", "as2.example"},
       {"content-type", "multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=sha-256; boundary=\"x\""},

@@ -33,7 +33,7 @@ TEST_CASE("quoted values may hold semicolons, equals signs, spaces and escaped q
   CHECK(type->parameter("charset") == std::optional<std::string_view>("us-ascii"));
 }
 
-TEST_CASE("tolerated: comments, spaces around '=', trailing ';', unquoted tspecials") {
+TEST_CASE("tolerated: comments, spaces around the equals sign, a trailing semicolon, unquoted tspecials") {
   // RFC 2045 5.1's own example has a comment after the value.
   auto type = parse_content_type("text/plain; charset=us-ascii (Plain text)");
   REQUIRE(type);
