@@ -1,0 +1,301 @@
+// payload::cms compression: RFC 3274 CompressedData over zlib, built and parsed here.
+//
+//   ContentInfo ::= SEQUENCE { contentType id-ct-compressedData, content [0] EXPLICIT
+//     CompressedData ::= SEQUENCE { version CMSVersion (0),
+//       compressionAlgorithm AlgorithmIdentifier (id-alg-zlibCompress, parameters absent),
+//       encapContentInfo SEQUENCE { eContentType, eContent [0] EXPLICIT OCTET STRING } } }
+//
+// Both directions stream: the writer emits BER with indefinite lengths (or DER in
+// memory), the reader is a pull parser feeding zlib segment by segment.
+#include <payload/cms/compress.h>
+
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include "ber.h"
+#include "openssl.h"
+
+namespace payload::cms {
+
+using namespace detail;
+
+namespace {
+
+// DER content octets of the OIDs (X.690 §8.19).
+const std::string kCompressedDataOid("\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x01\x09", 11);  // 1.2.840.113549.1.9.16.1.9
+const std::string kZlibOid("\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x03\x08", 11);            // 1.2.840.113549.1.9.16.3.8
+const std::string kDataOid("\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01", 9);                     // 1.2.840.113549.1.7.1
+
+constexpr std::size_t kChunk = 1 << 16;
+
+std::string der_length(std::uint64_t n) {
+  if (n < 0x80) return std::string(1, static_cast<char>(n));
+  std::string bytes;
+  for (; n > 0; n >>= 8) bytes.insert(bytes.begin(), static_cast<char>(n & 0xff));
+  return static_cast<char>(0x80 | bytes.size()) + bytes;
+}
+
+std::string tlv(unsigned char tag, const std::string& content) {
+  return static_cast<char>(tag) + der_length(content.size()) + content;
+}
+
+std::string algorithm_identifier() { return tlv(0x30, tlv(0x06, kZlibOid)); }
+
+// zlib deflate as a push stage: input in, compressed chunks out through `emit`.
+class Deflater final {
+public:
+  explicit Deflater(int level) {
+    m_ok = deflateInit(&m_z, level) == Z_OK;
+  }
+  ~Deflater() { deflateEnd(&m_z); }
+  Deflater(const Deflater&) = delete;
+  Deflater& operator=(const Deflater&) = delete;
+
+  [[nodiscard]] bool ok() const { return m_ok; }
+
+  template <typename Emit>
+  Status feed(std::span<const unsigned char> in, bool finish, Emit&& emit) {
+    m_z.next_in = const_cast<unsigned char*>(in.data());  // zlib's API is not const-correct
+    m_z.avail_in = static_cast<uInt>(in.size());
+    for (;;) {
+      m_z.next_out = m_out.data();
+      m_z.avail_out = static_cast<uInt>(m_out.size());
+      const int rc = deflate(&m_z, finish ? Z_FINISH : Z_NO_FLUSH);
+      if (rc == Z_STREAM_ERROR) return fail(Errc::internal, "zlib deflate failed");
+      const std::size_t produced = m_out.size() - m_z.avail_out;
+      if (produced > 0) {
+        if (auto s = emit(std::span<const unsigned char>(m_out.data(), produced)); !s) return s;
+      }
+      if (finish ? rc == Z_STREAM_END : (m_z.avail_in == 0 && m_z.avail_out != 0)) return {};
+    }
+  }
+
+private:
+  z_stream m_z{};
+  bool m_ok = false;
+  std::array<unsigned char, kChunk> m_out{};
+};
+
+// zlib inflate with the bomb limits: every chunk is checked before it is passed on.
+class Inflater final {
+public:
+  explicit Inflater(const DecompressLimits& limits) : m_limits(limits) { m_ok = inflateInit(&m_z) == Z_OK; }
+  ~Inflater() { inflateEnd(&m_z); }
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+
+  [[nodiscard]] bool ok() const { return m_ok; }
+  [[nodiscard]] bool done() const { return m_done; }
+  [[nodiscard]] std::uint64_t consumed() const { return m_z.total_in; }
+  [[nodiscard]] std::uint64_t produced() const { return m_produced; }
+
+  template <typename Emit>
+  Status feed(std::span<const unsigned char> in, Emit&& emit) {
+    if (in.empty()) return {};
+    // RFC 1950 data after the end of the zlib stream is not part of the content.
+    if (m_done) return fail(Errc::bad_data, "data after the end of the zlib stream");
+    m_z.next_in = const_cast<unsigned char*>(in.data());
+    m_z.avail_in = static_cast<uInt>(in.size());
+    for (;;) {
+      m_z.next_out = m_out.data();
+      m_z.avail_out = static_cast<uInt>(m_out.size());
+      const int rc = inflate(&m_z, Z_NO_FLUSH);
+      if (rc == Z_STREAM_END) {
+        m_done = true;
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        return fail(Errc::bad_data, std::string("corrupt zlib stream: ") + (m_z.msg != nullptr ? m_z.msg : "error " + std::to_string(rc)));
+      }
+      const std::size_t n = m_out.size() - m_z.avail_out;
+      if (n > 0) {
+        m_produced += n;
+        if (m_produced > m_limits.max_output)
+          return fail(Errc::bad_data, "decompressed content exceeds the limit of " + std::to_string(m_limits.max_output) + " bytes");
+        if (m_produced > m_limits.ratio_grace && m_produced / std::max<std::uint64_t>(m_z.total_in, 1) > m_limits.max_ratio)
+          return fail(Errc::bad_data, "decompression ratio above " + std::to_string(m_limits.max_ratio) +
+                                          ":1 (a decompression bomb?)");
+        if (auto s = emit(std::span<const unsigned char>(m_out.data(), n)); !s) return s;
+      }
+      if (m_done) break;
+      // A full output buffer may leave output pending inside zlib: go round again.
+      if (m_z.avail_out != 0 && m_z.avail_in == 0) break;
+      if (rc == Z_BUF_ERROR && n == 0) return fail(Errc::bad_data, "corrupt zlib stream: no progress");
+    }
+    if (m_done && m_z.avail_in > 0) return fail(Errc::bad_data, "data after the end of the zlib stream");
+    return {};
+  }
+
+private:
+  DecompressLimits m_limits;
+  z_stream m_z{};
+  bool m_ok = false;
+  bool m_done = false;
+  std::uint64_t m_produced = 0;
+  std::array<unsigned char, kChunk> m_out{};
+};
+
+// Walks the eContent OCTET STRING, primitive or constructed (X.690 §8.7.3: BER senders
+// may split it into segments, nested or not), feeding each segment to `inflater`.
+template <typename Emit>
+Status inflate_octets(BerReader& r, const BerHeader& h, Inflater& inflater, Emit& emit, int depth = 0) {
+  if (!h.is(kUniversal, kOctetString)) return fail(Errc::bad_data, "malformed CMS: eContent is not an OCTET STRING");
+  if (!h.constructed)
+    return r.stream(h.length, [&](std::span<const unsigned char> chunk) { return inflater.feed(chunk, emit); });
+  if (depth > 8) return fail(Errc::bad_data, "malformed CMS: OCTET STRING nested too deep");
+  for (;;) {
+    auto end = r.at_end(h);
+    if (!end) return fail(end.error());
+    if (*end) break;
+    auto child = r.header();
+    if (!child) return fail(child.error());
+    if (auto s = inflate_octets(r, *child, inflater, emit, depth + 1); !s) return s;
+  }
+  return r.close(h, "OCTET STRING");
+}
+
+Result<DecompressReport> decompress_from(BIO* in, const DecompressLimits& limits,
+                                         const std::function<Status(std::span<const unsigned char>)>& emit) {
+  BerReader r(in);
+  DecompressReport report;
+  auto content_info = r.expect(kUniversal, kSequence, "ContentInfo");
+  if (!content_info) return fail(content_info.error());
+  auto type = r.expect(kUniversal, kOid, "contentType");
+  if (!type) return fail(type.error());
+  auto type_oid = r.small_content(*type, 64, "contentType");
+  if (!type_oid) return fail(type_oid.error());
+  if (*type_oid != kCompressedDataOid) return fail(Errc::bad_data, "not a CompressedData (RFC 3274)");
+  auto explicit0 = r.expect(kContext, 0, "content [0]");
+  if (!explicit0) return fail(explicit0.error());
+  auto compressed_data = r.expect(kUniversal, kSequence, "CompressedData");
+  if (!compressed_data) return fail(compressed_data.error());
+  auto version = r.expect(kUniversal, kInteger, "version");
+  if (!version) return fail(version.error());
+  // RFC 3274 §1.1: version MUST be 0.
+  if (auto v = r.small_content(*version, 4, "version"); !v || *v != std::string(1, '\0'))
+    return fail(Errc::bad_data, "CompressedData version is not 0");
+  auto algorithm = r.expect(kUniversal, kSequence, "compressionAlgorithm");
+  if (!algorithm) return fail(algorithm.error());
+  auto algorithm_oid = r.expect(kUniversal, kOid, "compression algorithm");
+  if (!algorithm_oid) return fail(algorithm_oid.error());
+  auto oid = r.small_content(*algorithm_oid, 64, "compression algorithm");
+  if (!oid) return fail(oid.error());
+  if (*oid != kZlibOid) return fail(Errc::unsupported, "compression algorithm is not zlib (RFC 3274 §2)");
+  // Parameters "MUST be absent" (RFC 3274 §2) but a NULL is seen in the wild: skip any.
+  for (;;) {
+    auto end = r.at_end(*algorithm);
+    if (!end) return fail(end.error());
+    if (*end) break;
+    auto param = r.header();
+    if (!param) return fail(param.error());
+    if (auto s = r.skip(*param); !s) return fail(s.error());
+  }
+  if (auto s = r.close(*algorithm, "compressionAlgorithm"); !s) return fail(s.error());
+  auto encap = r.expect(kUniversal, kSequence, "encapContentInfo");
+  if (!encap) return fail(encap.error());
+  auto content_type = r.expect(kUniversal, kOid, "eContentType");
+  if (!content_type) return fail(content_type.error());
+  auto content_oid = r.small_content(*content_type, 64, "eContentType");
+  if (!content_oid) return fail(content_oid.error());
+  {
+    const std::string der = "\x06" + der_length(content_oid->size()) + *content_oid;
+    const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+    std::unique_ptr<ASN1_OBJECT, Deleter<ASN1_OBJECT, ASN1_OBJECT_free>> obj(
+        d2i_ASN1_OBJECT(nullptr, &p, static_cast<long>(der.size())));
+    if (!obj) return fail(Errc::bad_data, "malformed eContentType");
+    report.content_type = oid_text(obj.get());
+  }
+  auto absent = r.at_end(*encap);
+  if (!absent) return fail(absent.error());
+  if (*absent) return fail(Errc::bad_data, "the CompressedData carries no content");
+  auto econtent = r.expect(kContext, 0, "eContent [0]");
+  if (!econtent) return fail(econtent.error());
+  auto octets = r.header();
+  if (!octets) return fail(octets.error());
+
+  Inflater inflater(limits);
+  if (!inflater.ok()) return fail(Errc::internal, "zlib inflateInit failed");
+  if (auto s = inflate_octets(r, *octets, inflater, emit); !s) return fail(s.error());
+  if (!inflater.done()) return fail(Errc::bad_data, "the zlib stream is truncated");
+  for (const auto* h : {&*econtent, &*encap, &*compressed_data, &*explicit0, &*content_info})
+    if (auto s = r.close(*h, "CompressedData"); !s) return fail(s.error());
+  report.compressed_bytes = inflater.consumed();
+  report.content_bytes = inflater.produced();
+  return report;
+}
+
+}  // namespace
+
+Result<std::string> compress(std::string_view content, int level) {
+  if (content.size() > UINT_MAX) return fail(Errc::usage, "content too large for in-memory compression; use the stream form");
+  Deflater deflater(level);
+  if (!deflater.ok()) return fail(Errc::usage, "invalid zlib compression level " + std::to_string(level));
+  std::string z;
+  auto s = deflater.feed({reinterpret_cast<const unsigned char*>(content.data()), content.size()}, true,
+                         [&](std::span<const unsigned char> chunk) -> Status {
+                           z.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+                           return {};
+                         });
+  if (!s) return fail(s.error());
+  const std::string encap = tlv(0x30, tlv(0x06, kDataOid) + tlv(0xa0, tlv(0x04, z)));
+  const std::string compressed_data = tlv(0x30, std::string("\x02\x01\x00", 3) + algorithm_identifier() + encap);
+  return tlv(0x30, tlv(0x06, kCompressedDataOid) + tlv(0xa0, compressed_data));
+}
+
+Status compress(const io::Input& content, const io::Output& compressed, int level) {
+  Deflater deflater(level);
+  if (!deflater.ok()) return fail(Errc::usage, "invalid zlib compression level " + std::to_string(level));
+  // Indefinite-length form: the compressed size is unknown until the end.
+  const std::string header = std::string("\x30\x80", 2) + tlv(0x06, kCompressedDataOid) + std::string("\xa0\x80\x30\x80", 4) +
+                             std::string("\x02\x01\x00", 3) + algorithm_identifier() + std::string("\x30\x80", 2) +
+                             tlv(0x06, kDataOid) + std::string("\xa0\x80\x24\x80", 4);
+  if (auto s = io::write_all(compressed.fd, header); !s) return s;
+  // Segments of up to kChunk bytes: each a definite-length primitive OCTET STRING.
+  auto emit = [&](std::span<const unsigned char> chunk) -> Status {
+    const std::string segment_header = "\x04" + der_length(chunk.size());
+    if (auto s = io::write_all(compressed.fd, segment_header); !s) return s;
+    return io::write_all(compressed.fd, {reinterpret_cast<const char*>(chunk.data()), chunk.size()});
+  };
+  std::array<unsigned char, kChunk> buffer{};
+  for (;;) {
+    const ssize_t n = ::read(content.fd, buffer.data(), buffer.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(io::errno_error("reading the content to compress", errno));
+    }
+    if (auto s = deflater.feed({buffer.data(), static_cast<std::size_t>(n)}, n == 0, emit); !s) return s;
+    if (n == 0) break;
+  }
+  // End-of-contents for the OCTET STRING, [0], encapContentInfo, CompressedData, [0], ContentInfo.
+  return io::write_all(compressed.fd, std::string(12, '\0'));
+}
+
+Result<std::string> decompress(std::string_view compressed, const DecompressLimits& limits, DecompressReport* report) {
+  ERR_clear_error();
+  BioPtr in = memory_source(compressed);
+  if (!in) return fail(Errc::usage, "input too large for in-memory decompression; use the stream form");
+  std::string out;
+  auto result = decompress_from(in.get(), limits, [&](std::span<const unsigned char> chunk) -> Status {
+    out.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
+    return {};
+  });
+  if (!result) return fail(result.error());
+  if (report != nullptr) *report = *result;
+  return out;
+}
+
+Result<DecompressReport> decompress(const io::Input& compressed, const io::Output& content,
+                                    const DecompressLimits& limits) {
+  ERR_clear_error();
+  BioPtr in = fd_source(compressed);
+  if (!in) return tl::unexpected(openssl_error(Errc::internal, "creating a BIO"));
+  return decompress_from(in.get(), limits, [&](std::span<const unsigned char> chunk) -> Status {
+    return io::write_all(content.fd, {reinterpret_cast<const char*>(chunk.data()), chunk.size()});
+  });
+}
+
+}  // namespace payload::cms
