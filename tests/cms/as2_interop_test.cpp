@@ -7,6 +7,7 @@
 #include <payload/cms/compress.h>
 #include <payload/cms/decrypt.h>
 #include <payload/cms/verify.h>
+#include <payload/io/file.h>
 
 #include "as2_message.h"
 #include "cms_fixture.h"
@@ -176,6 +177,25 @@ TEST_CASE("AS2 interop: policy and key errors on real messages", "[cms][interop]
   // Key rollover: an unrelated identity first, the right one second.
   auto rolled = cms::decrypt(body("libas2-oaep-unsigned-aes128"), {a, b});
   REQUIRE(rolled);
+
+  // The streaming form on libas2's BER indefinite-length EnvelopedData.
+  {
+    test::TempDir tmp;
+    test::write_file(tmp / "libas2.p7m", body("libas2-oaep-signed-sha256-aes256"));
+    auto in = io::InputFile::open(tmp / "libas2.p7m");
+    REQUIRE(in);
+    auto spool = io::SpoolFile::create();
+    REQUIRE(spool);
+    auto report = cms::decrypt(in->input(), spool->output(), {a, b});
+    INFO((report ? "" : report.error().message()));
+    REQUIRE(report);
+    CHECK(report->key_transport == cms::KeyTransport::rsa_oaep_sha512);
+    auto streamed = spool->read_all();
+    REQUIRE(streamed);
+    auto in_memory = cms::decrypt(body("libas2-oaep-signed-sha256-aes256"), {b});
+    REQUIRE(in_memory);
+    CHECK(*streamed == *in_memory);
+  }
 
   // pyas2's MD5 signature: refused by the default digest policy.
   auto plain = cms::decrypt(body("signed-md5-aes256"), {b});

@@ -187,6 +187,63 @@ TEST_CASE("encrypt: openssl cms -decrypt opens what we encrypt", "[cms][encrypt]
   }
 }
 
+TEST_CASE("decrypt: the streaming form reads openssl's DER and BER and refuses tampering", "[cms][decrypt][interop]") {
+  const auto& pki = Pki::get();
+  const auto rsa = pki.identity("rsa");
+  auto decrypt_file = [&](const std::string& der, cms::DecryptReport* report) -> Result<std::string> {
+    const auto in_path = pki.dir() / "stream-in.p7m";
+    test::write_file(in_path, der);
+    auto in = io::InputFile::open(in_path);
+    REQUIRE(in);
+    auto spool = io::SpoolFile::create();
+    REQUIRE(spool);
+    auto r = cms::decrypt(in->input(), spool->output(), {pki.identity("rsa2"), rsa});
+    if (!r) return fail(r.error());
+    if (report != nullptr) *report = *r;
+    return spool->read_all();
+  };
+  struct Case {
+    std::vector<std::string> args;
+    cms::ContentCipher cipher;
+  };
+  for (const Case& c : std::vector<Case>{{{"-aes-128-cbc"}, cms::ContentCipher::aes128_cbc},
+                                        {{"-aes-256-cbc", "-stream"}, cms::ContentCipher::aes256_cbc},
+                                        {{"-aes-128-gcm"}, cms::ContentCipher::aes128_gcm},
+                                        {{"-aes-256-gcm", "-stream"}, cms::ContentCipher::aes256_gcm}}) {
+    INFO(c.args[0] << " " << c.args.size());
+    const std::string der = openssl_encrypt(c.args, {"rsa"});
+    cms::DecryptReport report;
+    auto plain = decrypt_file(der, &report);
+    INFO((plain ? "" : plain.error().message()));
+    REQUIRE(plain);
+    CHECK(*plain == kContent);
+    CHECK(report.cipher == c.cipher);
+  }
+  const std::string gcm = openssl_encrypt({"-aes-256-gcm"}, {"rsa"});
+  std::string bad = gcm;
+  bad[bad.size() - 40] ^= 0x01;
+  auto tampered = decrypt_file(bad, nullptr);
+  REQUIRE_FALSE(tampered);
+  CHECK(tampered.error().code() == Errc::bad_data);
+  auto rollover = decrypt_file(openssl_encrypt({"-aes-128-cbc"}, {"rsa2"}), nullptr);
+  REQUIRE(rollover);  // rsa2 is among the identities
+  cms::DecryptOptions none;
+  none.allowed_ciphers.clear();
+  const auto in_path = pki.dir() / "policy.p7m";
+  test::write_file(in_path, gcm);
+  auto in = io::InputFile::open(in_path);
+  REQUIRE(in);
+  auto spool = io::SpoolFile::create();
+  REQUIRE(spool);
+  auto refused = cms::decrypt(in->input(), spool->output(), {rsa}, none);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code() == Errc::unsupported);
+  CHECK(spool->read_all()->empty());
+  auto truncated = decrypt_file(gcm.substr(0, gcm.size() / 2), nullptr);
+  REQUIRE_FALSE(truncated);
+  CHECK(truncated.error().code() == Errc::bad_data);
+}
+
 TEST_CASE("decrypt: tampering, wrong key, policy and non-encrypted input", "[cms][decrypt][negative]") {
   const auto& pki = Pki::get();
   const auto rsa = pki.identity("rsa");

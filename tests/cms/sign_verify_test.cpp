@@ -121,6 +121,24 @@ TEST_CASE("verify: enveloping and BER indefinite-length SignedData from openssl"
     REQUIRE(out->finish());
     CHECK(test::read_file(out_path) == kContent);
   }
+  // Streamed, a tampered SignedData fails and writes nothing.
+  {
+    const auto files = openssl_sign("rsa", {}, /*detached=*/false);
+    std::string der = test::read_file(files.signature);
+    const auto at = der.find("ISA*00*");
+    REQUIRE(at != std::string::npos);
+    der[at] = 'J';
+    const auto tampered = pki.dir() / "tampered.p7m";
+    test::write_file(tampered, der);
+    auto in = io::InputFile::open(tampered);
+    REQUIRE(in);
+    auto spool = io::SpoolFile::create();
+    REQUIRE(spool);
+    auto r = cms::verify_enveloping(in->input(), spool->output(), partners);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == Errc::bad_signature);
+    CHECK(spool->read_all()->empty());
+  }
   // Detached and enveloping are not interchangeable.
   const auto detached = openssl_sign("rsa", {});
   std::string content;

@@ -31,6 +31,7 @@ Result<unsigned char> BerReader::peek() {
 Result<unsigned char> BerReader::byte() {
   auto b = peek();
   if (b) {
+    if (m_capture != nullptr) m_capture->push_back(static_cast<char>(*b));
     ++m_pos;
     ++m_offset;
   }
@@ -99,6 +100,7 @@ Status BerReader::stream(std::uint64_t length, const std::function<Status(std::s
   while (length > 0) {
     if (auto s = fill(); !s) return s;
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(length, m_end - m_pos));
+    if (m_capture != nullptr) m_capture->append(reinterpret_cast<const char*>(m_buffer.data() + m_pos), n);
     if (auto s = sink({m_buffer.data() + m_pos, n}); !s) return s;
     m_pos += n;
     m_offset += n;
@@ -116,6 +118,30 @@ Status BerReader::skip(const BerHeader& h, int depth) {
     if (child->is_eoc()) return {};
     if (auto s = skip(*child, depth + 1); !s) return s;
   }
+}
+
+Status BerReader::octets(const BerHeader& h, const std::function<Status(std::span<const unsigned char>)>& sink,
+                         int depth) {
+  if (!h.constructed) return stream(h.length, sink);
+  if (depth > 8) return fail(Errc::bad_data, "malformed CMS: OCTET STRING nested too deep");
+  for (;;) {
+    auto end = at_end(h);
+    if (!end) return fail(end.error());
+    if (*end) break;
+    auto child = header();
+    if (!child) return fail(child.error());
+    if (!child->is(kUniversal, kOctetString)) return fail(Errc::bad_data, "malformed CMS: bad OCTET STRING segment");
+    if (auto s = octets(*child, sink, depth + 1); !s) return s;
+  }
+  return close(h, "OCTET STRING");
+}
+
+Status BerReader::copy_element(std::string& out) {
+  m_capture = &out;
+  auto h = header();
+  Status s = h ? skip(*h) : Status(fail(h.error()));
+  m_capture = nullptr;
+  return s;
 }
 
 Result<bool> BerReader::at_end(const BerHeader& h) {

@@ -49,6 +49,12 @@ public:
   [[nodiscard]] Status skip(const BerHeader& h, int depth = 0);
   // Passes `length` content bytes to `sink` in chunks.
   [[nodiscard]] Status stream(std::uint64_t length, const std::function<Status(std::span<const unsigned char>)>& sink);
+  // Passes the value of an OCTET STRING (or an IMPLICIT-tagged one, whatever `h`'s tag)
+  // to `sink`: primitive, or constructed from nested segments (X.690 §8.7.3).
+  [[nodiscard]] Status octets(const BerHeader& h, const std::function<Status(std::span<const unsigned char>)>& sink,
+                              int depth = 0);
+  // Appends one whole element, header included, to `out` as it was encoded.
+  [[nodiscard]] Status copy_element(std::string& out);
   // Ends a constructed element: its EOC when indefinite, else the offset must be exactly
   // at its end (nothing left over, nothing overrun).
   [[nodiscard]] Status close(const BerHeader& h, const char* what);
@@ -63,6 +69,7 @@ private:
   Status fill();
 
   BIO* m_in;
+  std::string* m_capture = nullptr;  // while set, every consumed byte is appended here
   std::array<unsigned char, 1 << 16> m_buffer{};
   std::size_t m_pos = 0;
   std::size_t m_end = 0;

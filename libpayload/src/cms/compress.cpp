@@ -139,25 +139,6 @@ private:
   std::array<unsigned char, kChunk> m_out{};
 };
 
-// Walks the eContent OCTET STRING, primitive or constructed (X.690 §8.7.3: BER senders
-// may split it into segments, nested or not), feeding each segment to `inflater`.
-template <typename Emit>
-Status inflate_octets(BerReader& r, const BerHeader& h, Inflater& inflater, Emit& emit, int depth = 0) {
-  if (!h.is(kUniversal, kOctetString)) return fail(Errc::bad_data, "malformed CMS: eContent is not an OCTET STRING");
-  if (!h.constructed)
-    return r.stream(h.length, [&](std::span<const unsigned char> chunk) { return inflater.feed(chunk, emit); });
-  if (depth > 8) return fail(Errc::bad_data, "malformed CMS: OCTET STRING nested too deep");
-  for (;;) {
-    auto end = r.at_end(h);
-    if (!end) return fail(end.error());
-    if (*end) break;
-    auto child = r.header();
-    if (!child) return fail(child.error());
-    if (auto s = inflate_octets(r, *child, inflater, emit, depth + 1); !s) return s;
-  }
-  return r.close(h, "OCTET STRING");
-}
-
 Result<DecompressReport> decompress_from(BIO* in, const DecompressLimits& limits,
                                          const std::function<Status(std::span<const unsigned char>)>& emit) {
   BerReader r(in);
@@ -219,7 +200,9 @@ Result<DecompressReport> decompress_from(BIO* in, const DecompressLimits& limits
 
   Inflater inflater(limits);
   if (!inflater.ok()) return fail(Errc::internal, "zlib inflateInit failed");
-  if (auto s = inflate_octets(r, *octets, inflater, emit); !s) return fail(s.error());
+  if (!octets->is(kUniversal, kOctetString)) return fail(Errc::bad_data, "malformed CMS: eContent is not an OCTET STRING");
+  auto feed = [&](std::span<const unsigned char> chunk) { return inflater.feed(chunk, emit); };
+  if (auto s = r.octets(*octets, feed); !s) return fail(s.error());
   if (!inflater.done()) return fail(Errc::bad_data, "the zlib stream is truncated");
   for (const auto* h : {&*econtent, &*encap, &*compressed_data, &*explicit0, &*content_info})
     if (auto s = r.close(*h, "CompressedData"); !s) return fail(s.error());

@@ -4,10 +4,14 @@
 
 #include <openssl/rsa.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include "algorithms_openssl.h"
 #include "ber.h"
+#include "detach.h"
 #include "openssl.h"
 
 namespace payload::cms {
@@ -51,7 +55,21 @@ struct Opened {
   ContentCipher cipher;
 };
 
-// Parses the input and applies the cipher policy, before any private key is touched.
+// The cipher policy, applied before any private key is touched.
+Result<ContentCipher> check_cipher(const std::string& oid_octets, bool auth_enveloped, const DecryptOptions& options) {
+  const std::string oid_der = std::string("\x06", 1) + static_cast<char>(oid_octets.size()) + oid_octets;
+  const auto* p = reinterpret_cast<const unsigned char*>(oid_der.data());
+  std::unique_ptr<ASN1_OBJECT, Deleter<ASN1_OBJECT, ASN1_OBJECT_free>> obj(
+      d2i_ASN1_OBJECT(nullptr, &p, static_cast<long>(oid_der.size())));
+  const auto cipher = obj ? cipher_from_nid(OBJ_obj2nid(obj.get())) : std::nullopt;
+  if (!cipher) return fail(Errc::unsupported, "unsupported content cipher " + (obj ? oid_text(obj.get()) : std::string("?")));
+  if (std::find(options.allowed_ciphers.begin(), options.allowed_ciphers.end(), *cipher) == options.allowed_ciphers.end())
+    return fail(Errc::unsupported, "content cipher " + std::string(name(*cipher)) + " is not allowed by the policy for this partner");
+  if (is_authenticated(*cipher) != auth_enveloped)
+    return fail(Errc::bad_data, "content cipher " + std::string(name(*cipher)) + " in the wrong container");
+  return *cipher;
+}
+
 Result<Opened> open(std::string_view der, const DecryptOptions& options) {
   auto parsed = parse_cms(der);
   if (!parsed) return fail(parsed.error());
@@ -60,24 +78,15 @@ Result<Opened> open(std::string_view der, const DecryptOptions& options) {
   if (type != NID_pkcs7_enveloped && type != NID_id_smime_ct_authEnvelopedData)
     return fail(Errc::bad_data, "not an EnvelopedData or AuthEnvelopedData (content type " +
                                     oid_text(CMS_get0_type(cms)) + ")");
-
-  // Policy first: nothing is decrypted with a cipher the partner profile refuses.
   auto oid = content_cipher_oid(der);
   if (!oid) return fail(oid.error());
-  const std::string oid_der = std::string("\x06", 1) + static_cast<char>(oid->size()) + *oid;
-  const auto* p = reinterpret_cast<const unsigned char*>(oid_der.data());
-  std::unique_ptr<ASN1_OBJECT, Deleter<ASN1_OBJECT, ASN1_OBJECT_free>> obj(
-      d2i_ASN1_OBJECT(nullptr, &p, static_cast<long>(oid_der.size())));
-  const auto cipher = obj ? cipher_from_nid(OBJ_obj2nid(obj.get())) : std::nullopt;
-  if (!cipher) return fail(Errc::unsupported, "unsupported content cipher " + (obj ? oid_text(obj.get()) : std::string("?")));
-  if (std::find(options.allowed_ciphers.begin(), options.allowed_ciphers.end(), *cipher) == options.allowed_ciphers.end())
-    return fail(Errc::unsupported, "content cipher " + std::string(name(*cipher)) + " is not allowed by the policy for this partner");
-  if (is_authenticated(*cipher) != (type == NID_id_smime_ct_authEnvelopedData))
-    return fail(Errc::bad_data, "content cipher " + std::string(name(*cipher)) + " in the wrong container");
+  auto cipher = check_cipher(*oid, type == NID_id_smime_ct_authEnvelopedData, options);
+  if (!cipher) return fail(cipher.error());
   return Opened{std::move(*parsed), *cipher};
 }
 
-Result<DecryptReport> decrypt_to(Opened opened, BIO* out, const std::vector<Identity>& identities) {
+// `dcont`: the encrypted content when it was detached from the structure, else nullptr.
+Result<DecryptReport> decrypt_to(Opened opened, BIO* dcont, BIO* out, const std::vector<Identity>& identities) {
   CMS_ContentInfo* cms = opened.cms.get();
   const auto cipher = &opened.cipher;
 
@@ -106,7 +115,7 @@ Result<DecryptReport> decrypt_to(Opened opened, BIO* out, const std::vector<Iden
         continue;
       }
       // The content key is set: CMS_decrypt with neither key nor certificate only decrypts.
-      if (CMS_decrypt(cms, nullptr, nullptr, nullptr, out, CMS_BINARY) != 1)
+      if (CMS_decrypt(cms, nullptr, nullptr, dcont, out, CMS_BINARY) != 1)
         return tl::unexpected(openssl_error(Errc::bad_data, is_authenticated(*cipher)
                                                                ? "decryption failed (authentication tag mismatch or corrupt data)"
                                                                : "decryption failed (corrupt data or wrong key)"));
@@ -130,7 +139,7 @@ Result<std::string> decrypt(std::string_view enveloped, const std::vector<Identi
   if (!out) return tl::unexpected(openssl_error(Errc::internal, "creating a BIO"));
   auto opened = open(enveloped, options);
   if (!opened) return fail(opened.error());
-  auto result = decrypt_to(std::move(*opened), out.get(), identities);
+  auto result = decrypt_to(std::move(*opened), nullptr, out.get(), identities);
   if (!result) return fail(result.error());
   if (report != nullptr) *report = *result;
   return take_memory(out.get());
@@ -142,12 +151,23 @@ Result<DecryptReport> decrypt(const io::Input& enveloped, const io::Output& cont
   BioPtr in = fd_source(enveloped);
   BioPtr out = fd_sink(content);
   if (!in || !out) return tl::unexpected(openssl_error(Errc::internal, "creating BIOs"));
-  auto bytes = read_all(in.get(), enveloped.size);
-  if (!bytes) return fail(bytes.error());
-  auto opened = open(*bytes, options);
-  if (!opened) return fail(opened.error());
-  std::string().swap(*bytes);  // the parsed structure holds its own copy of the ciphertext
-  return decrypt_to(std::move(*opened), out.get(), identities);
+  // Only the small structure goes to OpenSSL's decoder; the ciphertext waits in a spool
+  // file and is decrypted from there, so memory does not grow with the message.
+  auto spool = io::SpoolFile::create();
+  if (!spool) return fail(spool.error());
+  const int spool_fd = spool->output().fd;
+  auto detached = detach_content(in.get(), spool_fd);
+  if (!detached) return fail(detached.error());
+  if (detached->type == CmsType::signed_data) return fail(Errc::bad_data, "not an EnvelopedData or AuthEnvelopedData (it is a SignedData)");
+  if (!detached->had_content) return fail(Errc::bad_data, "the EnvelopedData carries no encrypted content");
+  auto cipher = check_cipher(detached->cipher_oid, detached->type == CmsType::auth_enveloped_data, options);
+  if (!cipher) return fail(cipher.error());
+  auto cms = parse_cms(detached->cms);
+  if (!cms) return fail(cms.error());
+  if (::lseek(spool_fd, 0, SEEK_SET) != 0) return fail(io::errno_error("spool file", errno));
+  BioPtr dcont = fd_source(io::Input{spool_fd, {}, 0});
+  if (!dcont) return tl::unexpected(openssl_error(Errc::internal, "creating a BIO"));
+  return decrypt_to(Opened{std::move(*cms), *cipher}, dcont.get(), out.get(), identities);
 }
 
 }  // namespace payload::cms

@@ -116,23 +116,6 @@ BioPtr fd_bio(int fd) {
 BioPtr fd_source(const io::Input& input) { return fd_bio(input.fd); }
 BioPtr fd_sink(const io::Output& output) { return fd_bio(output.fd); }
 
-Result<std::string> read_all(BIO* bio, std::uint64_t size_hint) {
-  std::string out;
-  if (size_hint > 0 && size_hint < (std::uint64_t{1} << 40)) out.reserve(static_cast<std::size_t>(size_hint));
-  char buffer[1 << 16];
-  for (;;) {
-    const int n = BIO_read(bio, buffer, sizeof buffer);
-    if (n > 0) {
-      out.append(buffer, static_cast<std::size_t>(n));
-      continue;
-    }
-    if (n == 0 || !BIO_should_retry(bio)) {
-      if (ERR_peek_error() != 0) return tl::unexpected(openssl_error(Errc::io, "reading input"));
-      return out;
-    }
-  }
-}
-
 Result<CmsPtr> parse_cms(std::string_view der) {
   if (der.size() > static_cast<std::size_t>(LONG_MAX)) return fail(Errc::bad_data, "CMS input too large");
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());

@@ -47,8 +47,6 @@ std::string take_memory(BIO* sink);
 // BIOs over a caller's descriptor (not closed). Writes retry until complete; EINTR is retried.
 BioPtr fd_source(const io::Input& input);
 BioPtr fd_sink(const io::Output& output);
-// Reads a BIO to its end; io error when it fails.
-Result<std::string> read_all(BIO* bio, std::uint64_t size_hint = 0);
 
 // Parses DER or BER ContentInfo; bad_data on failure.
 Result<CmsPtr> parse_cms(std::string_view der);

@@ -3,9 +3,13 @@
 
 #include <openssl/objects.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 
 #include "algorithms_openssl.h"
+#include "detach.h"
 #include "openssl.h"
 
 namespace payload::cms {
@@ -200,15 +204,25 @@ Result<VerifyReport> verify_enveloping(const io::Input& signed_data, const io::O
                                        const std::vector<Certificate>& partners, const VerifyOptions& options) {
   ERR_clear_error();
   BioPtr in = fd_source(signed_data);
-  BioPtr out = fd_sink(content);
-  if (!in || !out) return tl::unexpected(openssl_error(Errc::internal, "creating BIOs"));
-  auto bytes = read_all(in.get(), signed_data.size);
-  if (!bytes) return fail(bytes.error());
-  auto cms = parse_cms(*bytes);
+  if (!in) return tl::unexpected(openssl_error(Errc::internal, "creating a BIO"));
+  // The content goes to a spool file and OpenSSL verifies a detached signature over it:
+  // memory does not grow with the content, and nothing reaches `content` unverified.
+  auto spool = io::SpoolFile::create();
+  if (!spool) return fail(spool.error());
+  const int spool_fd = spool->output().fd;
+  auto detached = detach_content(in.get(), spool_fd);
+  if (!detached) return fail(detached.error());
+  if (detached->type != CmsType::signed_data) return fail(Errc::bad_data, "not a SignedData");
+  if (!detached->had_content) return fail(Errc::bad_data, "the SignedData carries no content (it is a detached signature)");
+  auto cms = parse_cms(detached->cms);
   if (!cms) return fail(cms.error());
-  // The decoded structure holds its own copy of the content.
-  std::string().swap(*bytes);
-  return verify(cms->get(), nullptr, out.get(), partners, options);
+  if (::lseek(spool_fd, 0, SEEK_SET) != 0) return fail(io::errno_error("spool file", errno));
+  BioPtr spooled = fd_source(io::Input{spool_fd, {}, 0});
+  if (!spooled) return tl::unexpected(openssl_error(Errc::internal, "creating a BIO"));
+  auto report = verify(cms->get(), spooled.get(), nullptr, partners, options);
+  if (!report) return report;
+  if (auto copied = spool->copy_to(content.fd); !copied) return fail(copied.error());
+  return report;
 }
 
 }  // namespace payload::cms

@@ -36,9 +36,10 @@ struct DecryptReport {
 //   unsupported  the content cipher is unknown or not in options.allowed_ciphers (policy)
 Result<std::string> decrypt(std::string_view enveloped, const std::vector<Identity>& identities,
                             const DecryptOptions& options = {}, DecryptReport* report = nullptr);
-// The whole input is held in memory while parsing (OpenSSL's decoder is not incremental);
-// the plaintext is written to `content` in chunks. On error the output may hold
-// unauthenticated bytes: discard it (an io::AtomicFile that is not finished does).
+// Streams: the ciphertext is spooled to an anonymous temporary file ($TMPDIR) while the
+// structure is parsed, then decrypted from there into `content` in chunks; memory does
+// not grow with the message. On error `content` may hold unauthenticated bytes (GCM
+// checks its tag at the end): discard it (an io::AtomicFile that is not finished does).
 Result<DecryptReport> decrypt(const io::Input& enveloped, const io::Output& content,
                               const std::vector<Identity>& identities, const DecryptOptions& options = {});
 

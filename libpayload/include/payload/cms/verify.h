@@ -66,9 +66,10 @@ Result<VerifyReport> verify_detached(const io::Input& content, std::string_view 
 // Enveloping: also extracts the signed content into `content`.
 Result<VerifyReport> verify_enveloping(std::string_view signed_data, std::string& content,
                                        const std::vector<Certificate>& partners, const VerifyOptions& options = {});
-// The whole SignedData is held in memory while parsing (OpenSSL's decoder is not
-// incremental); the content is written to `content` in chunks. On error the output
-// holds unverified bytes: discard it (an io::AtomicFile that is not finished does).
+// Streams: the content is spooled to an anonymous temporary file ($TMPDIR) while the
+// structure is parsed, verified from there, and copied to `content` only after the
+// signature verified: memory does not grow with the content, and on error `content`
+// has received nothing.
 Result<VerifyReport> verify_enveloping(const io::Input& signed_data, const io::Output& content,
                                        const std::vector<Certificate>& partners, const VerifyOptions& options = {});
 
