@@ -139,6 +139,21 @@ TEST_CASE("verify: enveloping and BER indefinite-length SignedData from openssl"
     CHECK(r.error().code() == Errc::bad_signature);
     CHECK(spool->read_all()->empty());
   }
+  // A hostile structure field (here a 17 MiB digestAlgorithms SET) is refused, not buffered.
+  {
+    std::string hostile = std::string("\x30\x80\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02\xa0\x80\x30\x80\x02\x01\x01", 20) +
+                          std::string("\x31\x84\x01\x10\x00\x00", 6) + std::string(17u << 20, '\0');
+    const auto path = pki.dir() / "hostile.p7m";
+    test::write_file(path, hostile);
+    auto in = io::InputFile::open(path);
+    REQUIRE(in);
+    auto spool = io::SpoolFile::create();
+    REQUIRE(spool);
+    auto r = cms::verify_enveloping(in->input(), spool->output(), partners);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == Errc::bad_data);
+    CHECK(r.error().message().find("too large") != std::string::npos);
+  }
   // Detached and enveloping are not interchangeable.
   const auto detached = openssl_sign("rsa", {});
   std::string content;

@@ -9,6 +9,9 @@ namespace payload::cms::detail {
 
 namespace {
 constexpr int kMaxDepth = 32;
+// Copied structure (certificates, signer infos, recipient infos) is small in real
+// messages; a hostile one must not make memory grow with the input.
+constexpr std::size_t kMaxCapture = std::size_t{16} << 20;
 }
 
 Status BerReader::fill() {
@@ -31,7 +34,10 @@ Result<unsigned char> BerReader::peek() {
 Result<unsigned char> BerReader::byte() {
   auto b = peek();
   if (b) {
-    if (m_capture != nullptr) m_capture->push_back(static_cast<char>(*b));
+    if (m_capture != nullptr) {
+      if (m_capture->size() >= kMaxCapture) return fail(Errc::bad_data, "CMS structure too large");
+      m_capture->push_back(static_cast<char>(*b));
+    }
     ++m_pos;
     ++m_offset;
   }
@@ -100,7 +106,10 @@ Status BerReader::stream(std::uint64_t length, const std::function<Status(std::s
   while (length > 0) {
     if (auto s = fill(); !s) return s;
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(length, m_end - m_pos));
-    if (m_capture != nullptr) m_capture->append(reinterpret_cast<const char*>(m_buffer.data() + m_pos), n);
+    if (m_capture != nullptr) {
+      if (m_capture->size() + n > kMaxCapture) return fail(Errc::bad_data, "CMS structure too large");
+      m_capture->append(reinterpret_cast<const char*>(m_buffer.data() + m_pos), n);
+    }
     if (auto s = sink({m_buffer.data() + m_pos, n}); !s) return s;
     m_pos += n;
     m_offset += n;

@@ -88,7 +88,7 @@ Result<Opened> open(std::string_view der, const DecryptOptions& options) {
 // `dcont`: the encrypted content when it was detached from the structure, else nullptr.
 Result<DecryptReport> decrypt_to(Opened opened, BIO* dcont, BIO* out, const std::vector<Identity>& identities) {
   CMS_ContentInfo* cms = opened.cms.get();
-  const auto cipher = &opened.cipher;
+  const ContentCipher cipher = opened.cipher;
 
   // Which of our identities is the message for? Try each: during a rollover both the old
   // and the new certificate may be in use.
@@ -116,12 +116,12 @@ Result<DecryptReport> decrypt_to(Opened opened, BIO* dcont, BIO* out, const std:
       }
       // The content key is set: CMS_decrypt with neither key nor certificate only decrypts.
       if (CMS_decrypt(cms, nullptr, nullptr, dcont, out, CMS_BINARY) != 1)
-        return tl::unexpected(openssl_error(Errc::bad_data, is_authenticated(*cipher)
+        return tl::unexpected(openssl_error(Errc::bad_data, is_authenticated(cipher)
                                                                ? "decryption failed (authentication tag mismatch or corrupt data)"
                                                                : "decryption failed (corrupt data or wrong key)"));
       if (BIO_flush(out) != 1) return tl::unexpected(openssl_error(Errc::io, "writing the plaintext"));
       const CertificateInfo info = id.certificate.info();
-      return DecryptReport{*cipher, *transport, is_authenticated(*cipher), info.subject, info.serial};
+      return DecryptReport{cipher, *transport, is_authenticated(cipher), info.subject, info.serial};
     }
   }
   if (!matched)
