@@ -1,6 +1,8 @@
 // Shared preparation of streaming OpenPGP operations.
 #include "operation.h"
 
+#include <cstring>
+
 namespace payload::pgp::detail {
 
 Result<Operation> prepare(Keyring& keyring, OperationSetup setup, const io::Input& in, const io::Output& out) {
@@ -33,17 +35,47 @@ Result<Operation> prepare(Keyring& keyring, OperationSetup setup, const io::Inpu
   return op;
 }
 
+namespace {
+
+// The one key `selector` names, listed on the operation's own context. gpgme_get_key does
+// the same on a clone of the context, and GPGME starts every new context by running the
+// engine with --version: one process less per key. Duplicates with the same fingerprint
+// count once, as in gpgme_get_key.
+Result<Key> find_key(gpgme_ctx_t ctx, const std::string& selector, bool secret) {
+  // gpgme_get_key's rule, kept for its error: a selector is at least a key id.
+  if (selector.size() < 8) return fail(gpgme_failure(gpg_error(GPG_ERR_INV_VALUE), selector));
+  if (const auto err = gpgme_op_keylist_start(ctx, selector.c_str(), secret ? 1 : 0)) return fail(gpgme_failure(err, selector));
+  Key first;
+  bool ambiguous = false;
+  gpgme_error_t err = 0;
+  for (;;) {
+    gpgme_key_t raw = nullptr;
+    err = gpgme_op_keylist_next(ctx, &raw);
+    if (err) break;
+    Key key(raw);
+    if (!first) {
+      first = std::move(key);
+      continue;
+    }
+    const char* a = first->subkeys ? first->subkeys->fpr : nullptr;
+    const char* b = key->subkeys ? key->subkeys->fpr : nullptr;
+    if (!a || !b || std::strcmp(a, b) != 0) ambiguous = true;  // read on: gpg ends normally
+  }
+  gpgme_op_keylist_end(ctx);
+  if (gpg_err_code(err) != GPG_ERR_EOF) return fail(gpgme_failure(err, selector));
+  if (!first) return fail(Errc::no_key, std::string(secret ? "no secret key for " : "no public key for ") + selector);
+  if (ambiguous) return fail(Errc::usage, selector + ": matches more than one key; give the fingerprint");
+  return first;
+}
+
+}  // namespace
+
 Result<std::vector<Key>> lookup_keys(gpgme_ctx_t ctx, const std::vector<std::string>& selectors, bool secret) {
   std::vector<Key> keys;
   for (const auto& selector : selectors) {
-    gpgme_key_t raw = nullptr;
-    const auto err = gpgme_get_key(ctx, selector.c_str(), &raw, secret ? 1 : 0);
-    if (gpg_err_code(err) == GPG_ERR_EOF || (!err && !raw))
-      return fail(Errc::no_key, std::string(secret ? "no secret key for " : "no public key for ") + selector);
-    if (gpg_err_code(err) == GPG_ERR_AMBIGUOUS_NAME)
-      return fail(Errc::usage, selector + ": matches more than one key; give the fingerprint");
-    if (err) return fail(gpgme_failure(err, selector));
-    keys.emplace_back(raw);
+    auto key = find_key(ctx, selector, secret);
+    if (!key) return fail(key.error());
+    keys.push_back(std::move(*key));
   }
   return keys;
 }

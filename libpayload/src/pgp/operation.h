@@ -32,7 +32,8 @@ struct Operation {
 // to gpg directly when both sides are regular files and setup.direct_files is set.
 Result<Operation> prepare(Keyring& keyring, OperationSetup setup, const io::Input& in, const io::Output& out);
 
-// Looks up keys by selector for signing or encryption; errors name the selector.
+// Looks up keys by selector for signing or encryption with a key listing on `ctx` itself
+// (no second context, so no extra engine start); errors name the selector.
 Result<std::vector<Key>> lookup_keys(gpgme_ctx_t ctx, const std::vector<std::string>& selectors, bool secret);
 
 }  // namespace payload::pgp::detail
