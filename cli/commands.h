@@ -9,5 +9,9 @@ namespace payload::cli {
 void register_pgp_key_commands(CLI::App& pgp, int& exit_code);
 void register_pgp_message_commands(CLI::App& pgp, int& exit_code);
 void register_pgp_signature_commands(CLI::App& pgp, int& exit_code);
+// `payload as2 pack|unpack|explain`: AS2 messages in wire form.
+void register_as2_commands(CLI::App& app, int& exit_code);
+// `payload mdn verify`: AS2 receipts.
+void register_mdn_commands(CLI::App& app, int& exit_code);
 
 }  // namespace payload::cli
