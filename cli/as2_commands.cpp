@@ -406,7 +406,8 @@ int run_unpack(const UnpackArgs& args) {
   }
   auto details = report_json(report);
   details->set("input", args.input);
-  details->set("disposition", (receipt ? receipt->disposition : disposition).to_string());
+  details->set("disposition", disposition.to_string());
+  details->set("mdn_disposition", receipt ? Poco::Dynamic::Var(receipt->disposition.to_string()) : Poco::Dynamic::Var());
   details->set("mdn_out", receipt ? Poco::Dynamic::Var(args.mdn_out) : Poco::Dynamic::Var());
   if (receipt) details->set("mdn_signed", receipt->is_signed);
 
@@ -416,6 +417,8 @@ int run_unpack(const UnpackArgs& args) {
     if (show_notes(args.common)) {
       print_report(report, std::cerr);
       std::cerr << "disposition: " << disposition.to_string() << "\n";
+      if (receipt && !(receipt->disposition == disposition))
+        std::cerr << "mdn disposition: " << receipt->disposition.to_string() << " (the receipt request cannot be honoured)\n";
       if (receipt) std::cerr << "mdn: " << args.mdn_out << (receipt->is_signed ? " (signed)" : " (unsigned)") << "\n";
       else if (!args.mdn_out.empty() && !report.headers.mdn_requested()) std::cerr << "mdn: none requested, none written\n";
     }
@@ -438,7 +441,9 @@ int run_unpack(const UnpackArgs& args) {
     print_json(o);
   } else if (!args.common.quiet) {
     print_report(report, notes);
-    notes << "disposition: " << (receipt ? receipt->disposition : disposition).to_string() << "\n";
+    notes << "disposition: " << disposition.to_string() << "\n";
+    if (receipt && !(receipt->disposition == disposition))
+      notes << "mdn disposition: " << receipt->disposition.to_string() << " (the receipt request cannot be honoured)\n";
     if (receipt) notes << "mdn: " << args.mdn_out << (receipt->is_signed ? " (signed)" : " (unsigned)") << "\n";
     else if (!args.mdn_out.empty()) notes << "mdn: none requested, none written\n";
     notes << std::flush;

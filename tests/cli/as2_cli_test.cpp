@@ -367,3 +367,19 @@ TEST_CASE("mdn verify accepts every pyas2 MDN with the MIC of its message", "[as
   }
   CHECK(verified == 5);
 }
+
+TEST_CASE("as2 unpack under the default policy refuses a SHA-1 interop message and answers the SHA-1 receipt request with failed", "[as2][cli][interop]") {
+  const fs::path keys = interop_dir() / "keys";
+  TempDir dir;
+  const auto r = cli({"as2", "unpack", "--key", (keys / "b.key").string(), "--cert", (keys / "b.crt").string(), "--partner-cert",
+                      (keys / "a.crt").string(), "--json", (interop_dir() / "messages" / "signed-sha1-aes256.as2").string(), "-o",
+                      (dir / "payload").string(), "--mdn-out", (dir / "mdn").string()});
+  CHECK(r.exit_code == 9);  // unsupported: a digest the policy refuses
+  CHECK_FALSE(fs::exists(dir / "payload"));
+  CHECK(json_string(r.out, "outcome") == "insufficient_message_security");
+  CHECK(json_string(r.out, "mdn_disposition") == "automatic-action/MDN-sent-automatically; failed/failure: unsupported MIC-algorithms");
+  REQUIRE(fs::exists(dir / "mdn"));
+  const std::string mdn = read_file(dir / "mdn");
+  CHECK(contains(mdn, "failed/failure: unsupported MIC-algorithms"));
+  CHECK_FALSE(contains(mdn.substr(0, mdn.find("\r\n\r\n")), "multipart/signed"));
+}
