@@ -383,3 +383,29 @@ TEST_CASE("as2 unpack under the default policy refuses a SHA-1 interop message a
   CHECK(contains(mdn, "failed/failure: unsupported MIC-algorithms"));
   CHECK_FALSE(contains(mdn.substr(0, mdn.find("\r\n\r\n")), "multipart/signed"));
 }
+
+TEST_CASE("as2 pack takes FILE after --mdn sync and refuses a filename with a directory", "[as2][cli]") {
+  const auto& keys = Keys::get();
+  TempDir dir;
+  write_file(dir / "p.xml", "<a/>");
+  const std::vector<std::string> base{"as2", "pack", "--from", "PEER_A", "--to", "PEER_B", "--key", keys.key('a'), "--cert",
+                                      keys.crt('a'), "--partner-cert", keys.crt('b')};
+  auto sync = base;
+  sync.insert(sync.end(), {"--mdn", "sync", (dir / "p.xml").string(), "-o", (dir / "sync.as2").string()});
+  const auto r = cli(sync);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(contains(read_file(dir / "sync.as2"), "Disposition-Notification-To: PEER_A\r\n"));
+  CHECK_FALSE(contains(read_file(dir / "sync.as2"), "Receipt-Delivery-Option"));
+
+  auto none = base;
+  none.insert(none.end(), {"--mdn", "none", (dir / "p.xml").string(), "-o", (dir / "none.as2").string()});
+  CHECK(cli(none).exit_code == 0);
+  CHECK_FALSE(contains(read_file(dir / "none.as2"), "Disposition-Notification-To"));
+
+  auto traversal = base;
+  traversal.insert(traversal.end(), {"--filename", "../etc/passwd", (dir / "p.xml").string(), "-o", (dir / "bad.as2").string()});
+  const auto refused = cli(traversal);
+  CHECK(refused.exit_code != 0);
+  CHECK_FALSE(fs::exists(dir / "bad.as2"));
+}
