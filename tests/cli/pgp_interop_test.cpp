@@ -123,3 +123,23 @@ TEST_CASE("rnp and payload exchange encrypted and signed files both ways") {
     CHECK(contains(rv.err, "Good signature"));
   }
 }
+
+TEST_CASE("verify against a partner's public key file instead of the keyring") {
+  Partners p;
+  write_file(p.dir / "data.txt", kEdi);
+  const auto data = (p.dir / "data.txt").string();
+  p.gpg({"--detach-sign", "-u", p.partner_fpr, "-o", data + ".sig", data});
+  TempDir empty;
+  const auto argv_for = [&](const std::filesystem::path& key_file) {
+    return std::vector<std::string>{payload_cli(), "pgp", "verify", data, data + ".sig", "--signer-file", key_file.string(),
+                                    "--home", (empty / "unused").string()};
+  };
+  auto good = run(argv_for(p.partner_public));
+  INFO(good.err);
+  CHECK(good.exit_code == 0);
+  CHECK(contains(good.err, "good signature"));
+  // Only the named key counts: our own key file cannot vouch for the partner's signature.
+  auto other = run(argv_for(p.our_public));
+  CHECK(other.exit_code == 4);
+  CHECK(contains(other.err, "unknown-key"));
+}
