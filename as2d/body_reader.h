@@ -1,0 +1,73 @@
+// as2d request bodies: read to an anonymous spool file in data_dir/tmp under the limits
+// (size, per-read timeout through the socket, total time), so that slow uploads hold no
+// memory, and a body cut off by the client is recognised as such.
+//
+// A cut-off body must never pass for a whole one: with Content-Length, fewer bytes than
+// announced; with chunked framing, which POCO's decoder ends silently when the peer closes,
+// the end of the stream is accepted only if the connection is still open afterwards (a
+// client that sent the final chunk waits for our answer; a killed one has closed).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <istream>
+#include <optional>
+#include <string>
+
+#include <tl/expected.hpp>
+
+#include <payload/core/error.h>
+#include <payload/io/file.h>
+
+namespace as2d {
+
+enum class BodyFailure {
+  too_large,  // more than the limit: HTTP 413
+  timeout,    // a read or the whole body took too long: HTTP 408
+  aborted,    // the client closed the connection before the end
+  io,         // the spool file could not be written: HTTP 500
+};
+
+struct BodyError {
+  BodyFailure kind = BodyFailure::io;
+  std::string message;
+  std::uint64_t bytes = 0;  // read before the failure
+};
+
+struct BodyLimits {
+  std::uint64_t max_size = 0;
+  std::chrono::seconds total{600};
+};
+
+// The whole body in an unlinked file (gone when closed).
+class SpooledBody final {
+public:
+  SpooledBody(payload::io::UniqueFd fd, std::uint64_t size) : m_fd(std::move(fd)), m_size(size) {}
+  [[nodiscard]] std::uint64_t size() const noexcept { return m_size; }
+  // The bytes, from the start. Errors: io.
+  [[nodiscard]] payload::Result<std::string> read_all() const;
+
+private:
+  payload::io::UniqueFd m_fd;
+  std::uint64_t m_size = 0;
+};
+
+[[nodiscard]] std::string_view body_failure_name(BodyFailure kind) noexcept;
+
+// Reads `in` to its end into a spool file in `spool_dir`. `content_length` is the announced
+// length (nullopt for chunked framing); `peer_closed` tells whether the client has closed
+// its side of the connection. Exceptions from the stream (POCO's timeouts and network
+// errors) are caught and reported as BodyError.
+[[nodiscard]] tl::expected<SpooledBody, BodyError> spool_body(std::istream& in, std::optional<std::uint64_t> content_length,
+                                                              const BodyLimits& limits,
+                                                              const std::filesystem::path& spool_dir,
+                                                              const std::function<bool()>& peer_closed);
+
+// Reads and discards up to `limit` bytes of `in` for at most `max_time`; true when the body
+// ended within them (the connection can then carry another request, and the client reads
+// our answer instead of a reset). Never throws.
+bool drain_body(std::istream& in, std::uint64_t limit, std::chrono::seconds max_time) noexcept;
+
+}  // namespace as2d

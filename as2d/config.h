@@ -1,0 +1,89 @@
+// as2d configuration: plain structs with safe defaults, read once from one INI file at the
+// edge (config_loader.cpp). Nothing below this file sees a POCO configuration object.
+//
+// Algorithm policy is "secure" by default (docs/as2d.md): SHA-2 digests and AES ciphers
+// only; MD5, SHA-1 and 3DES are accepted only from a partner whose section lists them.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <payload/cms/algorithms.h>
+
+namespace as2d {
+
+// Where the server listens: "127.0.0.1:4080", "[::]:4080", "0.0.0.0:0" (port 0: any free port).
+struct ListenAddress {
+  std::string host;  // without brackets
+  std::uint16_t port = 4080;
+  bool ipv6 = false;
+
+  // "host:port", IPv6 hosts in brackets.
+  [[nodiscard]] std::string to_string() const;
+};
+
+struct Limits {
+  std::uint64_t max_body_size = std::uint64_t{64} << 20;  // bytes of one request body
+  std::chrono::seconds read_timeout{30};    // one socket read (a silent client is cut off)
+  std::chrono::seconds body_timeout{600};   // the whole body (a client that trickles bytes is cut off)
+  int max_connections = 16;                 // handled at once; more wait in a queue of the same size
+};
+
+struct StationConfig {
+  std::string as2_id;
+  std::filesystem::path key;   // PEM private key: signs MDNs, decrypts messages
+  std::filesystem::path cert;  // its certificate
+  std::optional<std::string> key_passphrase;  // from key_passphrase_file or key_passphrase_env
+  // A second identity that also decrypts (certificate rollover: partners switch to it
+  // at their own pace). Optional.
+  std::filesystem::path next_key;
+  std::filesystem::path next_cert;
+  std::optional<std::string> next_key_passphrase;
+  ListenAddress listen;
+  std::filesystem::path data_dir;
+  std::filesystem::path log_file;  // empty: stderr
+  Limits limits;
+};
+
+enum class MdnMode { sync, async, none };
+
+struct BasicAuth {
+  std::string user;
+  std::string password_hash;  // "$6$..." (SHA512-crypt) or "$pbkdf2-sha256$..." (password.h)
+};
+
+struct PartnerConfig {
+  std::string name;    // the NAME of [partner.NAME]
+  std::string as2_id;  // their AS2-From
+  std::vector<std::filesystem::path> certs;  // one or more (rollover)
+  std::string url;     // where our messages and async MDNs to them go (outbound)
+  std::filesystem::path inbox;  // default data_dir/inbox/NAME
+  // Outbound: what we use towards them (none allowed).
+  std::optional<payload::cms::DigestAlg> sign = payload::cms::DigestAlg::sha256;
+  std::optional<payload::cms::ContentCipher> encrypt = payload::cms::ContentCipher::aes256_cbc;
+  MdnMode mdn = MdnMode::sync;  // what we ask them for (outbound)
+  // Inbound policy.
+  bool require_signed = true;
+  bool require_encrypted = true;
+  std::vector<payload::cms::DigestAlg> allowed_digests;     // also the MDN signing choices, in order
+  std::vector<payload::cms::ContentCipher> allowed_ciphers;
+  std::optional<BasicAuth> auth;
+};
+
+struct Config {
+  std::filesystem::path file;  // where it was read from
+  StationConfig station;
+  std::vector<PartnerConfig> partners;
+};
+
+// The secure defaults (SHA-2 and AES only).
+[[nodiscard]] std::vector<payload::cms::DigestAlg> default_digests();
+[[nodiscard]] std::vector<payload::cms::ContentCipher> default_ciphers();
+
+[[nodiscard]] std::string_view mdn_mode_name(MdnMode mode) noexcept;
+
+}  // namespace as2d

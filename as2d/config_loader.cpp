@@ -1,0 +1,321 @@
+// as2d configuration loader: INI file -> Config, every key checked.
+#include "config_loader.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/Util/IniFileConfiguration.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <set>
+
+#include <payload/io/file.h>
+
+#include "config_values.h"
+#include "password.h"
+
+namespace as2d {
+
+using payload::Errc;
+using payload::Error;
+using payload::fail;
+using payload::Result;
+using payload::Status;
+namespace cms = payload::cms;
+
+namespace {
+
+using Ini = Poco::AutoPtr<Poco::Util::IniFileConfiguration>;
+
+const std::set<std::string> station_keys{
+    "as2_id",         "key",          "cert",           "key_passphrase_file", "key_passphrase_env",
+    "next_key",       "next_cert",    "next_key_passphrase_file",              "next_key_passphrase_env",
+    "listen",         "data_dir",     "log_file",       "max_body_size",       "read_timeout",
+    "body_timeout",   "max_connections"};
+
+const std::set<std::string> partner_keys{
+    "as2_id",          "cert",           "url",          "inbox",      "sign",     "encrypt",
+    "require_signed",  "require_encrypted",               "allowed_digests",      "allowed_ciphers",
+    "mdn",             "auth_user",      "auth_password_hash",         "auth_password_hash_file",
+    "auth_password_hash_env"};
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// One [section] of the file: values by key, errors prefixed with "[section] key: ".
+class Section final {
+public:
+  Section(const Ini& ini, std::string name, std::filesystem::path base_dir, const Environment& environment)
+      : m_ini(ini), m_name(std::move(name)), m_base(std::move(base_dir)), m_env(environment) {}
+
+  const std::string& name() const { return m_name; }
+
+  Status check_keys(const std::set<std::string>& allowed) const {
+    Poco::Util::AbstractConfiguration::Keys keys;
+    m_ini->keys(m_name, keys);
+    for (const auto& key : keys) {
+      if (!allowed.count(lower(key))) return fail(Errc::usage, "[" + m_name + "] " + key + ": unknown key");
+    }
+    return {};
+  }
+
+  std::optional<std::string> get(const std::string& key) const {
+    const auto full = m_name + "." + key;
+    if (!m_ini->hasProperty(full)) return std::nullopt;
+    return std::string(trim(m_ini->getRawString(full)));
+  }
+
+  Result<std::string> require(const std::string& key) const {
+    auto value = get(key);
+    if (!value || value->empty()) return fail(error(key, "missing (required)"));
+    return *value;
+  }
+
+  Error error(const std::string& key, const std::string& message) const {
+    return Error(Errc::usage, "[" + m_name + "] " + key + ": " + message);
+  }
+  Error error(const std::string& key, const Error& cause) const {
+    return Error(cause.code(), "[" + m_name + "] " + key + ": " + cause.message());
+  }
+
+  std::filesystem::path path(const std::string& value) const {
+    const std::filesystem::path p(value);
+    return p.is_absolute() ? p.lexically_normal() : (m_base / p).lexically_normal();
+  }
+
+  // A secret from KEY_file (first line of the file) or KEY_env (an environment variable);
+  // never both, and never written in the file itself.
+  Result<std::optional<std::string>> secret(const std::string& key) const {
+    const auto file = get(key + "_file");
+    const auto env = get(key + "_env");
+    if (file && env) return fail(error(key + "_file", "give " + key + "_file or " + key + "_env, not both"));
+    if (file) {
+      auto bytes = payload::io::read_file(path(*file));
+      if (!bytes) return fail(error(key + "_file", bytes.error()));
+      std::string value = std::move(*bytes);
+      if (const auto nl = value.find('\n'); nl != std::string::npos) value.erase(nl);
+      if (!value.empty() && value.back() == '\r') value.pop_back();
+      if (value.empty()) return fail(error(key + "_file", path(*file).string() + " is empty"));
+      return std::optional<std::string>(std::move(value));
+    }
+    if (env) {
+      auto value = m_env(*env);
+      if (!value || value->empty()) return fail(error(key + "_env", "the environment variable " + *env + " is not set"));
+      return value;
+    }
+    return std::optional<std::string>();
+  }
+
+private:
+  const Ini& m_ini;
+  std::string m_name;
+  std::filesystem::path m_base;
+  const Environment& m_env;
+};
+
+template <typename T, typename Parse>
+Status read_optional(const Section& section, const std::string& key, T& target, Parse parse) {
+  const auto value = section.get(key);
+  if (!value) return {};
+  auto parsed = parse(*value);
+  if (!parsed) return fail(section.error(key, parsed.error()));
+  target = std::move(*parsed);
+  return {};
+}
+
+Result<StationConfig> load_station(const Section& s) {
+  StationConfig station;
+  if (auto ok = s.check_keys(station_keys); !ok) return fail(ok.error());
+  auto id = s.require("as2_id");
+  if (!id) return fail(id.error());
+  if (!is_valid_as2_id(*id)) return fail(s.error("as2_id", "\"" + *id + "\" is not an AS2 name (1 to 128 printable ASCII characters)"));
+  station.as2_id = *id;
+  auto key = s.require("key");
+  if (!key) return fail(key.error());
+  station.key = s.path(*key);
+  auto cert = s.require("cert");
+  if (!cert) return fail(cert.error());
+  station.cert = s.path(*cert);
+  auto passphrase = s.secret("key_passphrase");
+  if (!passphrase) return fail(passphrase.error());
+  station.key_passphrase = std::move(*passphrase);
+
+  const auto next_key = s.get("next_key"), next_cert = s.get("next_cert");
+  if (next_key.has_value() != next_cert.has_value())
+    return fail(s.error(next_key ? "next_cert" : "next_key", "next_key and next_cert go together"));
+  if (next_key) {
+    station.next_key = s.path(*next_key);
+    station.next_cert = s.path(*next_cert);
+    auto next_passphrase = s.secret("next_key_passphrase");
+    if (!next_passphrase) return fail(next_passphrase.error());
+    station.next_key_passphrase = std::move(*next_passphrase);
+  }
+
+  auto listen = s.require("listen");
+  if (!listen) return fail(listen.error());
+  auto address = parse_listen(*listen);
+  if (!address) return fail(s.error("listen", address.error()));
+  station.listen = *address;
+  auto data_dir = s.require("data_dir");
+  if (!data_dir) return fail(data_dir.error());
+  station.data_dir = s.path(*data_dir);
+  if (const auto log = s.get("log_file"); log && !log->empty()) station.log_file = s.path(*log);
+
+  if (auto ok = read_optional(s, "max_body_size", station.limits.max_body_size, parse_size); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "read_timeout", station.limits.read_timeout, parse_duration); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "body_timeout", station.limits.body_timeout, parse_duration); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "max_connections", station.limits.max_connections,
+                              [](std::string_view v) { return parse_int(v, 1, 1024); });
+      !ok)
+    return fail(ok.error());
+  return station;
+}
+
+bool valid_partner_name(const std::string& name) {
+  return !name.empty() && name.size() <= 64 &&
+         std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
+}
+
+Result<PartnerConfig> load_partner(const Section& s, const std::string& name, const StationConfig& station) {
+  PartnerConfig partner;
+  partner.name = name;
+  if (auto ok = s.check_keys(partner_keys); !ok) return fail(ok.error());
+  auto id = s.require("as2_id");
+  if (!id) return fail(id.error());
+  if (!is_valid_as2_id(*id)) return fail(s.error("as2_id", "\"" + *id + "\" is not an AS2 name (1 to 128 printable ASCII characters)"));
+  if (*id == station.as2_id) return fail(s.error("as2_id", "\"" + *id + "\" is our own station's AS2 id"));
+  partner.as2_id = *id;
+
+  auto certs = s.require("cert");
+  if (!certs) return fail(certs.error());
+  for (const auto& item : split_list(*certs)) partner.certs.push_back(s.path(item));
+  if (partner.certs.empty()) return fail(s.error("cert", "no certificate listed"));
+
+  if (const auto url = s.get("url"); url && !url->empty()) {
+    if (!(url->starts_with("http://") || url->starts_with("https://")) || url->find_first_of(" \t") != std::string::npos)
+      return fail(s.error("url", "\"" + *url + "\" is not an http:// or https:// URL"));
+    partner.url = *url;
+  }
+  const auto inbox = s.get("inbox");
+  partner.inbox = (inbox && !inbox->empty()) ? s.path(*inbox) : station.data_dir / "inbox" / name;
+
+  // What the partner may send us. Listing md5, sha1 or 3des is the explicit opt-in to
+  // legacy algorithms; the defaults are SHA-2 and AES only (i05 2.4.2, 7.3).
+  partner.allowed_digests = default_digests();
+  partner.allowed_ciphers = default_ciphers();
+  if (auto ok = read_optional(s, "allowed_digests", partner.allowed_digests, parse_digest_list); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "allowed_ciphers", partner.allowed_ciphers, parse_cipher_list); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "require_signed", partner.require_signed, parse_bool); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "require_encrypted", partner.require_encrypted, parse_bool); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "mdn", partner.mdn, parse_mdn_mode); !ok) return fail(ok.error());
+
+  if (const auto sign = s.get("sign")) {
+    if (lower(std::string(trim(*sign))) == "none") {
+      partner.sign.reset();
+    } else {
+      const auto digest = cms::parse_micalg(*sign);
+      if (!digest) return fail(s.error("sign", "\"" + *sign + "\" is not a digest or none"));
+      if (cms::is_legacy(*digest) &&
+          std::find(partner.allowed_digests.begin(), partner.allowed_digests.end(), *digest) == partner.allowed_digests.end())
+        return fail(s.error("sign", std::string(cms::micalg(*digest)) + " is a legacy digest: list it in allowed_digests to use it"));
+      partner.sign = *digest;
+    }
+  }
+  if (const auto encrypt = s.get("encrypt")) {
+    if (lower(std::string(trim(*encrypt))) == "none") {
+      partner.encrypt.reset();
+    } else {
+      auto cipher = parse_cipher(*encrypt);
+      if (!cipher) return fail(s.error("encrypt", cipher.error()));
+      if (*cipher == cms::ContentCipher::des_ede3_cbc &&
+          std::find(partner.allowed_ciphers.begin(), partner.allowed_ciphers.end(), *cipher) == partner.allowed_ciphers.end())
+        return fail(s.error("encrypt", "3des is a legacy cipher: list it in allowed_ciphers to use it"));
+      partner.encrypt = *cipher;
+    }
+  }
+
+  const auto user = s.get("auth_user");
+  auto hash_secret = s.secret("auth_password_hash");
+  if (!hash_secret) return fail(hash_secret.error());
+  std::optional<std::string> hash = s.get("auth_password_hash");
+  if (hash && *hash_secret) return fail(s.error("auth_password_hash", "give the hash once: inline, _file or _env"));
+  if (!hash) hash = *hash_secret;
+  if (user.has_value() != hash.has_value())
+    return fail(s.error(user ? "auth_password_hash" : "auth_user", "auth_user and auth_password_hash go together"));
+  if (user) {
+    if (user->empty() || user->size() > max_credential_length || user->find(':') != std::string::npos ||
+        std::any_of(user->begin(), user->end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; }))
+      return fail(s.error("auth_user", "must have 1 to 150 characters, no ':' and no control characters"));
+    if (auto ok = check_password_hash(*hash); !ok) return fail(s.error("auth_password_hash", ok.error()));
+    partner.auth = BasicAuth{*user, *hash};
+  }
+  return partner;
+}
+
+}  // namespace
+
+Environment process_environment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+Result<Config> load_config(const std::filesystem::path& file, const Environment& environment) {
+  const auto label = file.string();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec))
+    return fail(Errc::io, label + ": " + (std::filesystem::exists(file, ec) ? "not a regular file" : "no such file"));
+  Ini ini;
+  try {
+    ini = new Poco::Util::IniFileConfiguration(file.string());
+  } catch (const Poco::Exception& e) {
+    return fail(Errc::io, label + ": " + e.displayText());
+  }
+  const auto base = std::filesystem::absolute(file, ec).parent_path();
+  try {
+    Config config;
+    config.file = file;
+    Poco::Util::AbstractConfiguration::Keys sections;
+    ini->keys(sections);
+    bool has_station = false;
+    for (const auto& section : sections) {
+      const auto name = lower(section);
+      if (name != "station" && name != "partner")
+        return fail(Errc::usage, label + ": [" + section + "]: unknown section (expected [station] and [partner.NAME])");
+      has_station = has_station || name == "station";
+    }
+    if (!has_station) return fail(Errc::usage, label + ": no [station] section");
+    auto station = load_station(Section(ini, "station", base, environment));
+    if (!station) return fail(station.error().with_context(label));
+    config.station = std::move(*station);
+
+    Poco::Util::AbstractConfiguration::Keys names;
+    ini->keys("partner", names);
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      const auto section_name = "partner." + name;
+      if (!valid_partner_name(name) || ini->hasProperty(section_name))
+        return fail(Errc::usage, label + ": [" + section_name + "]: a partner section is [partner.NAME], NAME of letters, digits, '-' and '_'");
+      auto partner = load_partner(Section(ini, section_name, base, environment), name, config.station);
+      if (!partner) return fail(partner.error().with_context(label));
+      for (const auto& other : config.partners) {
+        if (other.as2_id == partner->as2_id)
+          return fail(Errc::usage, label + ": [" + section_name + "] as2_id: \"" + partner->as2_id +
+                                       "\" is also partner " + other.name + "'s AS2 id");
+        if (lower(other.name) == lower(name))
+          return fail(Errc::usage, label + ": [" + section_name + "]: partner " + name + " is defined twice");
+      }
+      config.partners.push_back(std::move(*partner));
+    }
+    return config;
+  } catch (const Poco::Exception& e) {
+    return fail(Errc::usage, label + ": " + e.displayText());
+  }
+}
+
+}  // namespace as2d

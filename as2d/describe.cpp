@@ -1,0 +1,64 @@
+// as2d --check-config output.
+#include "describe.h"
+
+#include <chrono>
+#include <ctime>
+#include <sstream>
+
+#include "config_values.h"
+
+namespace as2d {
+
+namespace cms = payload::cms;
+
+namespace {
+
+std::string date(std::chrono::system_clock::time_point at) {
+  const auto t = std::chrono::system_clock::to_time_t(at);
+  std::tm utc{};
+  ::gmtime_r(&t, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
+  return text;
+}
+
+std::string certificate_line(const cms::Certificate& certificate) {
+  const auto info = certificate.info();
+  const auto now = std::chrono::system_clock::now();
+  std::string state = certificate.valid_at(now) ? "" : (now < info.not_before ? " NOT YET VALID" : " EXPIRED");
+  return info.subject + " (" + info.key_type + " " + std::to_string(info.key_bits) + ", valid " +
+         date(info.not_before) + " to " + date(info.not_after) + state + ", sha256 " + info.sha256_fingerprint + ")";
+}
+
+}  // namespace
+
+std::string describe(const Config& config, const StationKeys& keys, const PartnerTable& partners) {
+  const auto& s = config.station;
+  std::ostringstream out;
+  out << "configuration " << config.file.string() << ": OK\n";
+  out << "station " << s.as2_id << ": http://" << s.listen.to_string() << "/as2 (health: /healthz)\n";
+  out << "  data dir " << s.data_dir.string() << ", store " << (s.data_dir / "as2d.sqlite").string() << ", log "
+      << (s.log_file.empty() ? std::string("stderr") : s.log_file.string()) << "\n";
+  out << "  limits: body " << format_size(s.limits.max_body_size) << ", read timeout " << s.limits.read_timeout.count()
+      << " s, body timeout " << s.limits.body_timeout.count() << " s, " << s.limits.max_connections
+      << " connections\n";
+  for (std::size_t i = 0; i < keys.identities.size(); ++i)
+    out << "  " << (i == 0 ? "certificate " : "next certificate ") << certificate_line(keys.identities[i].certificate)
+        << "\n";
+  out << partners.all().size() << (partners.all().size() == 1 ? " partner\n" : " partners\n");
+  for (const auto& partner : partners.all()) {
+    const auto& p = partner.config;
+    out << "partner " << p.name << " (AS2 id " << p.as2_id << "): inbox " << p.inbox.string() << "\n";
+    out << "  accepts: " << (p.require_signed ? "signed" : "signed or unsigned") << ", "
+        << (p.require_encrypted ? "encrypted" : "encrypted or not") << "; digests " << join_digests(p.allowed_digests)
+        << "; ciphers " << join_ciphers(p.allowed_ciphers) << "\n";
+    out << "  sends to them: sign " << (p.sign ? std::string(cms::micalg(*p.sign)) : "none") << ", encrypt "
+        << (p.encrypt ? std::string(cms::name(*p.encrypt)) : "none") << ", mdn " << mdn_mode_name(p.mdn) << ", url "
+        << (p.url.empty() ? "(none)" : p.url) << "\n";
+    out << "  basic auth: " << (p.auth ? "user " + p.auth->user : std::string("off")) << "\n";
+    for (const auto& certificate : partner.certificates) out << "  certificate " << certificate_line(certificate) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace as2d

@@ -1,0 +1,14 @@
+// as2d --check-config: what the daemon would serve, in a few human-readable lines.
+#pragma once
+
+#include <string>
+
+#include "config.h"
+#include "partners.h"
+#include "station_keys.h"
+
+namespace as2d {
+
+[[nodiscard]] std::string describe(const Config& config, const StationKeys& keys, const PartnerTable& partners);
+
+}  // namespace as2d

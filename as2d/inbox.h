@@ -1,0 +1,68 @@
+// as2d inbox writer: how a received payload becomes a file a partner's inbox can be
+// trusted with, before any "processed" MDN goes out (issue 4, "durability before
+// acknowledgement").
+//
+// The bytes go to a hidden temporary file (".as2d-XXXXXX.part", O_EXCL, mode 0640) in the
+// inbox directory itself, are fsync'ed, and the file is renamed to its final name with
+// RENAME_NOREPLACE (link + unlink where the file system lacks it), so an existing file is
+// never overwritten: a name already taken becomes "name-1.ext", "name-2.ext", ...
+// Finally the directory is fsync'ed, so the rename itself survives a crash. A writer
+// destroyed before publish() removes its temporary: nothing partial is ever visible
+// under a final name.
+#pragma once
+
+#include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <payload/core/error.h>
+#include <payload/io/file.h>
+
+namespace as2d {
+
+inline constexpr std::string_view inbox_temp_prefix = ".as2d-";
+inline constexpr std::string_view inbox_temp_suffix = ".part";
+
+// A local file name from a partner-supplied one (Content-Disposition filename): only
+// ASCII letters, digits, '.', '_', '-' and '+' are kept, anything else becomes '_';
+// leading dots and dashes are dropped (no hidden files, no option-like names); at most
+// 200 bytes, the extension kept. Empty or nothing left: `fallback` sanitized the same way.
+[[nodiscard]] std::string sanitize_filename(std::string_view name, std::string_view fallback);
+
+// Creates `dir` and its parents (mode 0750) if missing. Errors: io.
+[[nodiscard]] payload::Status ensure_directory(const std::filesystem::path& dir);
+
+// Removes temporaries a crash left in `dir`; returns how many. Never touches other files.
+std::size_t remove_stale_temporaries(const std::filesystem::path& dir) noexcept;
+
+class InboxFile final {
+public:
+  // Errors: io (the directory is missing or not writable).
+  [[nodiscard]] static payload::Result<InboxFile> create(const std::filesystem::path& dir);
+  InboxFile(InboxFile&& other) noexcept;
+  InboxFile& operator=(InboxFile&&) = delete;
+  InboxFile(const InboxFile&) = delete;
+  InboxFile& operator=(const InboxFile&) = delete;
+  ~InboxFile();
+
+  // Errors: io (disk full, ...).
+  [[nodiscard]] payload::Status write(std::span<const char> bytes);
+  // fsync, rename to `name` (already sanitized) or the first free "name-N.ext", fsync the
+  // directory. Returns the final path. Errors: io; then nothing is left behind.
+  [[nodiscard]] payload::Result<std::filesystem::path> publish(std::string_view name);
+
+private:
+  InboxFile(std::filesystem::path dir, std::filesystem::path temp, payload::io::UniqueFd fd)
+      : m_dir(std::move(dir)), m_temp(std::move(temp)), m_fd(std::move(fd)) {}
+  std::filesystem::path m_dir;
+  std::filesystem::path m_temp;
+  payload::io::UniqueFd m_fd;
+  bool m_published = false;
+};
+
+// Removes a published file again and fsyncs its directory (the store could not record
+// it, so the sender will retry). Errors: io.
+[[nodiscard]] payload::Status unpublish(const std::filesystem::path& file);
+
+}  // namespace as2d

@@ -1,0 +1,72 @@
+// as2d message store: one SQLite database (Poco::Data::SQLite) in data_dir/as2d.sqlite
+// recording every message, the disposition it got and the exact MDN sent, so that a
+// repeated Message-ID is answered from here instead of being processed again (i05 5.5).
+//
+// Table `messages` (docs/as2d.md): one row per (partner, direction, Message-ID without
+// its brackets, i05 5.3.3). A row with status "processed" is final; a "failed" row is
+// replaced when the message comes again and is processed anew.
+//
+// Durability: WAL journal, synchronous=FULL (a commit is on disk when record() returns).
+// Thread-safe: one connection behind a mutex.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <payload/core/error.h>
+
+namespace Poco::Data {
+class Session;
+}
+
+namespace as2d {
+
+inline constexpr std::string_view status_processed = "processed";
+inline constexpr std::string_view status_failed = "failed";
+
+struct MessageRecord {
+  std::string message_id;          // as received, brackets included when sent
+  std::string partner;             // partner name ([partner.NAME])
+  std::string direction = "in";    // "in" (received) or "out" (sent)
+  std::string received_at;         // RFC 3339, UTC
+  std::uint64_t size = 0;          // bytes of the HTTP body
+  std::string algorithms;          // e.g. "encrypted=aes-256-cbc,rsa-pkcs1v15 signed=sha-256,rsa-pkcs1v15"
+  std::string mic;                 // "BASE64, sha-256"; empty when none
+  std::string disposition;         // the Disposition field sent; empty when no MDN
+  std::optional<std::string> mdn;  // the MDN exactly as sent: header lines, empty line, body
+  std::string file_path;           // where the payload was stored; empty when not
+  std::string status;              // status_processed or status_failed
+  std::string error;               // why it failed; empty when processed
+  int attempts = 1;                // how often the message was processed (failed ones come again)
+};
+
+class MessageStore final {
+public:
+  // Creates or opens the database (and its table). Errors: io.
+  [[nodiscard]] static payload::Result<std::unique_ptr<MessageStore>> open(const std::filesystem::path& file);
+  ~MessageStore();
+  MessageStore(const MessageStore&) = delete;
+  MessageStore& operator=(const MessageStore&) = delete;
+
+  // The row for this partner, direction and Message-ID (brackets ignored). Errors: io.
+  [[nodiscard]] payload::Result<std::optional<MessageRecord>> find(const std::string& partner,
+                                                                   const std::string& direction,
+                                                                   const std::string& message_id);
+  // Inserts the row, or replaces a failed one (attempts + 1). A processed row is never
+  // replaced: then Errc::usage. Errors: io.
+  [[nodiscard]] payload::Status record(const MessageRecord& record);
+
+  // The key rows are unique by: the Message-ID without one pair of enclosing brackets.
+  [[nodiscard]] static std::string message_key(std::string_view message_id);
+
+private:
+  explicit MessageStore(std::unique_ptr<Poco::Data::Session> session);
+  std::unique_ptr<Poco::Data::Session> m_session;
+  std::mutex m_mutex;
+};
+
+}  // namespace as2d
