@@ -32,7 +32,12 @@ std::string gpg_generate(const std::filesystem::path& home, const std::string& u
   return fpr;
 }
 
-void kill_agent(const std::filesystem::path& home) { run({"gpgconf", "--homedir", home.string(), "--kill", "all"}); }
+void kill_agent(const std::filesystem::path& home) {
+  // gpgconf's conversation with a just-started agent has been seen to hang: bound it, then
+  // end the agent by signal.
+  auto stopped = run({"timeout", "-s", "KILL", "10", "gpgconf", "--homedir", home.string(), "--kill", "all"});
+  if (stopped.exit_code != 0) run({"pkill", "-KILL", "-f", "gpg-agent --homedir " + home.string() + " "});
+}
 
 GpgHome::GpgHome() : m_path(m_dir / "gnupg") {
   std::filesystem::create_directory(m_path);

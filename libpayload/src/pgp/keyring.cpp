@@ -1,15 +1,18 @@
 // payload::pgp keyring: home directories, their short aliases and the agent lifecycle.
 #include <payload/pgp/keyring.h>
 
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <payload/io/file.h>
 
@@ -67,6 +70,28 @@ bool socket_answers(const std::string& path) {
   const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
   return ok;
+}
+
+// Finds the gpg-agent serving `home` by its command line and ends it.
+void kill_agent_process(const fs::path& home) {
+  const std::string wanted = "--homedir";
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const auto name = entry.path().filename().string();
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
+    auto cmdline = io::read_file(entry.path() / "cmdline");
+    if (!cmdline) continue;
+    std::vector<std::string> args;
+    for (size_t start = 0; start < cmdline->size();) {
+      const auto end = cmdline->find('\0', start);
+      args.push_back(cmdline->substr(start, end == std::string::npos ? std::string::npos : end - start));
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    if (args.size() < 3 || fs::path(args[0]).filename() != "gpg-agent") continue;
+    for (size_t i = 1; i + 1 < args.size(); ++i)
+      if (args[i] == wanted && fs::path(args[i + 1]) == home) ::kill(std::stoi(name), SIGKILL);
+  }
 }
 
 }  // namespace
@@ -146,7 +171,9 @@ void Keyring::stop_agent() {
   if (!m_state->agent_ours) return;
   m_state->agent_ours = false;
   m_state->agent_checked = false;
-  (void)detail::run_process({"gpgconf", "--homedir", m_state->engine_home.string(), "--kill", "all"});
+  auto stopped = detail::run_process({"gpgconf", "--homedir", m_state->engine_home.string(), "--kill", "all"}, 10000);
+  // gpgconf talks to the agent; when that conversation hangs, the agent is ended by signal.
+  if (!stopped || stopped->exit_code != 0) kill_agent_process(m_state->engine_home);
 }
 
 }  // namespace payload::pgp
