@@ -36,6 +36,7 @@ std::string_view event_name(Event event) noexcept {
     case Event::store_failed: return "store_failed";
     case Event::internal_error: return "internal_error";
     case Event::async_mdn_refused: return "async_mdn_refused";
+    case Event::connection_error: return "connection_error";
   }
   return "unknown";
 }

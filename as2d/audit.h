@@ -41,6 +41,7 @@ enum class Event : int {
   store_failed = 2011,        // the message store could not record the message: HTTP 500
   internal_error = 2012,      // a bug or an unexpected exception in a handler: HTTP 500
   async_mdn_refused = 2013,   // the partner asked for an asynchronous MDN, which this build does not send
+  connection_error = 2014,    // a connection failed outside any request (TLS handshake, reset mid-headers)
 };
 
 [[nodiscard]] std::string_view event_name(Event event) noexcept;

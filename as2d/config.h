@@ -33,6 +33,28 @@ struct Limits {
   int max_connections = 16;                 // handled at once; more wait in a queue of the same size
 };
 
+enum class ClientAuth { none, optional, required };
+enum class TlsVersion { tls1_2, tls1_3 };
+
+// HTTPS (i05 10.1: TLS 1.3 MUST, 1.2 MAY; only "Recommended" suites by default). The TLS
+// certificate is not the AS2 certificate (i05 9.1).
+struct TlsSettings {
+  bool enabled = false;
+  std::filesystem::path cert;  // PEM, the chain in order (i05 10.2: send the full chain)
+  std::filesystem::path key;
+  std::optional<std::string> key_passphrase;
+  TlsVersion min_version = TlsVersion::tls1_2;
+  // TLS 1.2 suites in OpenSSL notation: ECDHE/DHE with AES-GCM or ChaCha20-Poly1305.
+  std::string ciphers =
+      "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:"
+      "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+      "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384";
+  // TLS 1.3 suites (OpenSSL's TLS 1.3 names).
+  std::string ciphersuites = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA256";
+  std::filesystem::path client_ca;  // certificates client certificates must chain to
+  ClientAuth client_auth = ClientAuth::none;
+};
+
 struct StationConfig {
   std::string as2_id;
   std::filesystem::path key;   // PEM private key: signs MDNs, decrypts messages
@@ -47,6 +69,7 @@ struct StationConfig {
   std::filesystem::path data_dir;
   std::filesystem::path log_file;  // empty: stderr
   Limits limits;
+  TlsSettings tls;
 };
 
 enum class MdnMode { sync, async, none };
@@ -85,5 +108,6 @@ struct Config {
 [[nodiscard]] std::vector<payload::cms::ContentCipher> default_ciphers();
 
 [[nodiscard]] std::string_view mdn_mode_name(MdnMode mode) noexcept;
+[[nodiscard]] std::string_view client_auth_name(ClientAuth mode) noexcept;
 
 }  // namespace as2d

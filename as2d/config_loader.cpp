@@ -32,7 +32,9 @@ const std::set<std::string> station_keys{
     "as2_id",         "key",          "cert",           "key_passphrase_file", "key_passphrase_env",
     "next_key",       "next_cert",    "next_key_passphrase_file",              "next_key_passphrase_env",
     "listen",         "data_dir",     "log_file",       "max_body_size",       "read_timeout",
-    "body_timeout",   "max_connections"};
+    "body_timeout",   "max_connections", "tls",          "tls_cert",            "tls_key",
+    "tls_key_passphrase_file",         "tls_key_passphrase_env",              "tls_min_version",
+    "tls_ciphers",    "tls_ciphersuites",                "tls_client_ca",       "tls_client_auth"};
 
 const std::set<std::string> partner_keys{
     "as2_id",          "cert",           "url",          "inbox",      "sign",     "encrypt",
@@ -126,6 +128,47 @@ Status read_optional(const Section& section, const std::string& key, T& target, 
   return {};
 }
 
+Status load_tls(const Section& s, TlsSettings& tls) {
+  if (auto ok = read_optional(s, "tls", tls.enabled, parse_bool); !ok) return fail(ok.error());
+  if (!tls.enabled) {
+    for (const char* key : {"tls_cert", "tls_key", "tls_min_version", "tls_ciphers", "tls_ciphersuites", "tls_client_ca",
+                            "tls_client_auth"}) {
+      if (s.get(key)) return fail(s.error(key, "set, but tls is off (tls = on enables HTTPS)"));
+    }
+    return {};
+  }
+  auto cert = s.require("tls_cert");
+  if (!cert) return fail(cert.error());
+  tls.cert = s.path(*cert);
+  auto key = s.require("tls_key");
+  if (!key) return fail(key.error());
+  tls.key = s.path(*key);
+  auto passphrase = s.secret("tls_key_passphrase");
+  if (!passphrase) return fail(passphrase.error());
+  tls.key_passphrase = std::move(*passphrase);
+  if (const auto version = s.get("tls_min_version")) {
+    if (*version == "1.2") tls.min_version = TlsVersion::tls1_2;
+    else if (*version == "1.3") tls.min_version = TlsVersion::tls1_3;
+    else return fail(s.error("tls_min_version", "\"" + *version + "\" is not 1.2 or 1.3 (older versions are never offered)"));
+  }
+  if (const auto ciphers = s.get("tls_ciphers"); ciphers && !ciphers->empty()) tls.ciphers = *ciphers;
+  if (const auto suites = s.get("tls_ciphersuites"); suites && !suites->empty()) tls.ciphersuites = *suites;
+  if (const auto ca = s.get("tls_client_ca"); ca && !ca->empty()) {
+    tls.client_ca = s.path(*ca);
+    tls.client_auth = ClientAuth::required;
+  }
+  if (const auto mode = s.get("tls_client_auth")) {
+    const auto value = lower(std::string(trim(*mode)));
+    if (value == "none") tls.client_auth = ClientAuth::none;
+    else if (value == "optional") tls.client_auth = ClientAuth::optional;
+    else if (value == "required") tls.client_auth = ClientAuth::required;
+    else return fail(s.error("tls_client_auth", "\"" + *mode + "\" is not none, optional or required"));
+    if (tls.client_auth != ClientAuth::none && tls.client_ca.empty())
+      return fail(s.error("tls_client_auth", "client certificates need tls_client_ca"));
+  }
+  return {};
+}
+
 Result<StationConfig> load_station(const Section& s) {
   StationConfig station;
   if (auto ok = s.check_keys(station_keys); !ok) return fail(ok.error());
@@ -171,6 +214,7 @@ Result<StationConfig> load_station(const Section& s) {
                               [](std::string_view v) { return parse_int(v, 1, 1024); });
       !ok)
     return fail(ok.error());
+  if (auto ok = load_tls(s, station.tls); !ok) return fail(ok.error());
   return station;
 }
 

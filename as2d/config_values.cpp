@@ -56,6 +56,15 @@ std::string_view mdn_mode_name(MdnMode mode) noexcept {
   return "sync";
 }
 
+std::string_view client_auth_name(ClientAuth mode) noexcept {
+  switch (mode) {
+    case ClientAuth::none: return "none";
+    case ClientAuth::optional: return "optional";
+    case ClientAuth::required: return "required";
+  }
+  return "none";
+}
+
 std::string_view trim(std::string_view text) noexcept {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);

@@ -1,9 +1,12 @@
 // as2d application: options, start-up, the signal loop, graceful stop.
 #include "daemon.h"
 
+#include <Poco/ErrorHandler.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/ThreadPool.h>
@@ -16,6 +19,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <optional>
 #include <string>
 
 #include "audit.h"
@@ -28,6 +32,7 @@
 #include "server_state.h"
 #include "station_keys.h"
 #include "store.h"
+#include "tls.h"
 
 namespace as2d {
 
@@ -47,6 +52,20 @@ payload::Status prepare_inboxes(const PartnerTable& partners) {
   return {};
 }
 
+// What escapes a connection outside any handler (a TLS handshake that fails, a reset in
+// the middle of request headers) reaches POCO's error handler: into the audit log.
+class AuditErrorHandler final : public Poco::ErrorHandler {
+public:
+  explicit AuditErrorHandler(AuditLog& audit) : m_audit(audit) {}
+  void exception(const Poco::Exception& e) override { report(e.displayText()); }
+  void exception(const std::exception& e) override { report(e.what()); }
+  void exception() override { report("unknown exception"); }
+
+private:
+  void report(const std::string& what) { m_audit.emit(Event::connection_error, {{"error", what}}); }
+  AuditLog& m_audit;
+};
+
 }  // namespace
 
 void Daemon::initialize(Poco::Util::Application& self) {
@@ -54,8 +73,14 @@ void Daemon::initialize(Poco::Util::Application& self) {
   // After a --daemon fork, never in a static constructor (docs/architecture.md).
   OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_ADD_ALL_CIPHERS | OPENSSL_INIT_ADD_ALL_DIGESTS,
                       nullptr);
+  Poco::Net::initializeSSL();
   // A client that disconnects while we write must not kill the daemon.
   ::signal(SIGPIPE, SIG_IGN);
+}
+
+void Daemon::uninitialize() {
+  Poco::Net::uninitializeSSL();
+  ServerApplication::uninitialize();
 }
 
 void Daemon::defineOptions(Poco::Util::OptionSet& options) {
@@ -126,7 +151,16 @@ int Daemon::check_config() {
     print_error(partners.error().with_context(m_config_file).message());
     return EXIT_CONFIG;
   }
-  std::cout << describe(*config, *keys, **partners) << std::flush;
+  std::optional<TlsContext> tls;
+  if (config->station.tls.enabled) {
+    auto context = make_tls_context(config->station.tls, *keys);
+    if (!context) {
+      print_error(context.error().with_context(m_config_file).message());
+      return EXIT_CONFIG;
+    }
+    tls = std::move(*context);
+  }
+  std::cout << describe(*config, *keys, **partners, tls ? &*tls : nullptr) << std::flush;
   return EXIT_OK;
 }
 
@@ -173,6 +207,14 @@ int Daemon::serve() {
   if (auto ok = prepare_inboxes(**partners); !ok) return startup_failed(ok.error(), EXIT_CANTCREAT);
   auto store = MessageStore::open(station.data_dir / "as2d.sqlite");
   if (!store) return startup_failed(store.error(), EXIT_CANTCREAT);
+  std::optional<TlsContext> tls;
+  if (station.tls.enabled) {
+    auto context = make_tls_context(station.tls, *keys);
+    if (!context) return startup_failed(context.error().with_context(m_config_file), EXIT_CONFIG);
+    tls = std::move(*context);
+  }
+  AuditErrorHandler error_handler(audit);
+  Poco::ErrorHandler* previous_handler = Poco::ErrorHandler::set(&error_handler);
 
   // Stop and reload signals are taken by sigwait below, in this thread only: block them
   // before any thread exists, so every server thread inherits the mask.
@@ -182,7 +224,7 @@ int Daemon::serve() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   ServerState state(station, std::move(*keys), audit, **store, *partners);
-  Poco::Net::ServerSocket socket;
+  Poco::Net::ServerSocket socket = tls ? Poco::Net::SecureServerSocket(tls->context) : Poco::Net::ServerSocket();
   try {
     const Poco::Net::SocketAddress address(station.listen.host, station.listen.port);
     // SO_REUSEADDR (restart while old connections linger) but never SO_REUSEPORT: a
@@ -193,6 +235,7 @@ int Daemon::serve() {
       socket.bind(address, true, false);
     socket.listen(128);
   } catch (const Poco::Exception& e) {
+    Poco::ErrorHandler::set(previous_handler);
     return startup_failed(payload::Error(payload::Errc::io, "cannot listen on " + station.listen.to_string() + ": " +
                                                                 e.displayText()),
                           EXIT_UNAVAILABLE);
@@ -212,6 +255,7 @@ int Daemon::serve() {
   state.set_ready(true);
   audit.emit(Event::daemon_started, {{"listen", station.listen.to_string()},
                                      {"port", static_cast<int>(socket.address().port())},
+                                     {"tls", tls.has_value()},
                                      {"as2_id", station.as2_id},
                                      {"partners", static_cast<std::uint64_t>((*partners)->all().size())},
                                      {"pid", static_cast<int>(::getpid())}});
@@ -248,6 +292,7 @@ int Daemon::serve() {
   // connection's lock, which a request holds while it is handled) and closes idle ones.
   server.stopAll(false);
   pool.joinAll();
+  Poco::ErrorHandler::set(previous_handler);
   audit.emit(Event::daemon_stopped, {});
   return EXIT_OK;
 }

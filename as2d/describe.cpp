@@ -32,11 +32,18 @@ std::string certificate_line(const cms::Certificate& certificate) {
 
 }  // namespace
 
-std::string describe(const Config& config, const StationKeys& keys, const PartnerTable& partners) {
+std::string describe(const Config& config, const StationKeys& keys, const PartnerTable& partners,
+                     const TlsContext* tls) {
   const auto& s = config.station;
   std::ostringstream out;
   out << "configuration " << config.file.string() << ": OK\n";
-  out << "station " << s.as2_id << ": http://" << s.listen.to_string() << "/as2 (health: /healthz)\n";
+  out << "station " << s.as2_id << ": " << (tls ? "https://" : "http://") << s.listen.to_string()
+      << "/as2 (health: /healthz)\n";
+  if (tls)
+    out << "  TLS " << (s.tls.min_version == TlsVersion::tls1_3 ? "1.3" : "1.2 and 1.3") << ", certificate "
+        << tls->subject << " (sha256 " << tls->sha256_fingerprint << "), client certificates "
+        << client_auth_name(s.tls.client_auth) << "\n    TLS 1.2 ciphers " << s.tls.ciphers
+        << "\n    TLS 1.3 suites " << s.tls.ciphersuites << "\n";
   out << "  data dir " << s.data_dir.string() << ", store " << (s.data_dir / "as2d.sqlite").string() << ", log "
       << (s.log_file.empty() ? std::string("stderr") : s.log_file.string()) << "\n";
   out << "  limits: body " << format_size(s.limits.max_body_size) << ", read timeout " << s.limits.read_timeout.count()

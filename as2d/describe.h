@@ -6,9 +6,12 @@
 #include "config.h"
 #include "partners.h"
 #include "station_keys.h"
+#include "tls.h"
 
 namespace as2d {
 
-[[nodiscard]] std::string describe(const Config& config, const StationKeys& keys, const PartnerTable& partners);
+// `tls` when HTTPS is on.
+[[nodiscard]] std::string describe(const Config& config, const StationKeys& keys, const PartnerTable& partners,
+                                   const TlsContext* tls);
 
 }  // namespace as2d

@@ -1,7 +1,9 @@
 // Fixture of the as2d tests.
 #include "as2d_fixture.h"
 
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
@@ -70,6 +72,12 @@ void make_identity(const std::filesystem::path& dir, const std::string& name, co
     openssl({"ca", "-batch", "-config", conf, "-selfsign", "-keyfile", key, "-in", csr, "-out", crt, "-startdate",
              "20200101000000Z", "-enddate", "20201231000000Z", "-notext", "-rand_serial"});
   }
+}
+
+void make_tls_identity(const std::filesystem::path& dir, const std::string& name) {
+  openssl({"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30", "-subj", "/CN=127.0.0.1", "-addext",
+           "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", (dir / (name + ".key")).string(), "-out",
+           (dir / (name + ".crt")).string()});
 }
 
 IniSection& IniSection::set(const std::string& key, const std::string& value) {
@@ -292,6 +300,31 @@ HttpReply http(std::uint16_t port, const std::string& method, const std::string&
   if (chunked)
     request.setChunkedTransferEncoding(true);
   else if (method == "POST" || method == "PUT" || !body.empty())
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+  session.sendRequest(request).write(body.data(), static_cast<std::streamsize>(body.size()));
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  HttpReply reply;
+  reply.status = static_cast<int>(response.getStatus());
+  for (const auto& [name, value] : response) reply.headers.emplace_back(name, value);
+  Poco::StreamCopier::copyToString(in, reply.body);
+  return reply;
+}
+
+HttpReply https(std::uint16_t port, const std::filesystem::path& ca_file, const std::string& method,
+                const std::string& path, const Headers& headers, const std::string& body, bool chunked) {
+  Poco::Net::Context::Params params;
+  params.caLocation = ca_file.string();
+  params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
+  params.loadDefaultCAs = false;
+  Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+  Poco::Net::HTTPSClientSession session("127.0.0.1", port, context);
+  session.setTimeout(Poco::Timespan(120, 0));
+  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  for (const auto& [name, value] : headers) request.add(name, value);
+  if (chunked)
+    request.setChunkedTransferEncoding(true);
+  else if (method == "POST")
     request.setContentLength(static_cast<std::streamsize>(body.size()));
   session.sendRequest(request).write(body.data(), static_cast<std::streamsize>(body.size()));
   Poco::Net::HTTPResponse response;

@@ -31,6 +31,9 @@ std::string openssl(const std::vector<std::string>& args, const std::string& inp
 // made by `openssl req`. `days` may be negative for an already expired certificate.
 void make_identity(const std::filesystem::path& dir, const std::string& name, const std::string& cn, int days = 30);
 
+// A TLS server certificate for 127.0.0.1 (subjectAltName IP:127.0.0.1, DNS:localhost).
+void make_tls_identity(const std::filesystem::path& dir, const std::string& name);
+
 // One [section] of an INI file, keys in order.
 struct IniSection {
   std::string name;
@@ -95,6 +98,11 @@ struct HttpReply {
   std::string body;
   [[nodiscard]] std::optional<std::string> header(const std::string& name) const;  // case-insensitive
 };
+
+// The same over HTTPS, trusting `ca_file` (the server certificate must name 127.0.0.1).
+HttpReply https(std::uint16_t port, const std::filesystem::path& ca_file, const std::string& method,
+                const std::string& path, const Headers& headers = {}, const std::string& body = {},
+                bool chunked = false);
 
 // One request on a new connection to 127.0.0.1:port; the body with Content-Length, or
 // with chunked transfer encoding.
