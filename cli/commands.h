@@ -13,6 +13,8 @@ void register_pgp_signature_commands(CLI::App& pgp, int& exit_code);
 void register_cms_commands(CLI::App& app, int& exit_code);
 // `payload cert new|show`: self-signed AS2 identities and certificate facts.
 void register_cert_commands(CLI::App& app, int& exit_code);
+// `payload sop`: the Stateless OpenPGP command line, with the draft's exit codes.
+void register_sop_command(CLI::App& app, int& exit_code);
 // `payload as2 pack|unpack|explain`: AS2 messages in wire form.
 void register_as2_commands(CLI::App& app, int& exit_code);
 // `payload mdn verify`: AS2 receipts.

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   payload::cli::register_pgp_signature_commands(*pgp, exit_code);
   payload::cli::register_cms_commands(app, exit_code);
   payload::cli::register_cert_commands(app, exit_code);
+  payload::cli::register_sop_command(app, exit_code);
   payload::cli::register_as2_commands(app, exit_code);
   payload::cli::register_mdn_commands(app, exit_code);
 
