@@ -37,6 +37,10 @@ std::string_view event_name(Event event) noexcept {
     case Event::internal_error: return "internal_error";
     case Event::async_mdn_refused: return "async_mdn_refused";
     case Event::connection_error: return "connection_error";
+    case Event::async_mdn_queued: return "async_mdn_queued";
+    case Event::async_mdn_delivered: return "async_mdn_delivered";
+    case Event::async_mdn_retry: return "async_mdn_retry";
+    case Event::async_mdn_given_up: return "async_mdn_given_up";
   }
   return "unknown";
 }

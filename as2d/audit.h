@@ -40,8 +40,12 @@ enum class Event : int {
   mdn_sent = 2010,            // a synchronous MDN went out
   store_failed = 2011,        // the message store could not record the message: HTTP 500
   internal_error = 2012,      // a bug or an unexpected exception in a handler: HTTP 500
-  async_mdn_refused = 2013,   // the partner asked for an asynchronous MDN, which this build does not send
+  async_mdn_refused = 2013,   // the Receipt-Delivery-Option URL is not allowed for the partner: HTTP 403
   connection_error = 2014,    // a connection failed outside any request (TLS handshake, reset mid-headers)
+  async_mdn_queued = 2015,    // an asynchronous MDN is queued (durably); the request got 204
+  async_mdn_delivered = 2016,
+  async_mdn_retry = 2017,     // a delivery attempt failed; the next one is scheduled
+  async_mdn_given_up = 2018,  // async_mdn_give_up passed without a successful delivery
 };
 
 [[nodiscard]] std::string_view event_name(Event event) noexcept;

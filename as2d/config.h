@@ -70,6 +70,10 @@ struct StationConfig {
   std::filesystem::path log_file;  // empty: stderr
   Limits limits;
   TlsSettings tls;
+  // Asynchronous MDNs: the first retry after this long, doubling up to an hour between
+  // attempts, until `async_mdn_give_up` after the first attempt.
+  std::chrono::seconds async_mdn_retry{30};
+  std::chrono::seconds async_mdn_give_up{24 * 3600};
 };
 
 enum class MdnMode { sync, async, none };
@@ -95,6 +99,11 @@ struct PartnerConfig {
   std::vector<payload::cms::DigestAlg> allowed_digests;     // also the MDN signing choices, in order
   std::vector<payload::cms::ContentCipher> allowed_ciphers;
   std::optional<BasicAuth> auth;
+  // Where asynchronous MDNs to this partner may go: Receipt-Delivery-Option URLs must
+  // start with one of these (a partner's message must not make us POST anywhere, SSRF).
+  // Default: the scheme, host and port of `url`; none without `url`.
+  std::vector<std::string> async_mdn_urls;
+  std::filesystem::path async_mdn_ca;  // CA certificates for https async MDN URLs; empty: the system's
 };
 
 struct Config {

@@ -32,7 +32,7 @@ const std::set<std::string> station_keys{
     "as2_id",         "key",          "cert",           "key_passphrase_file", "key_passphrase_env",
     "next_key",       "next_cert",    "next_key_passphrase_file",              "next_key_passphrase_env",
     "listen",         "data_dir",     "log_file",       "max_body_size",       "read_timeout",
-    "body_timeout",   "max_connections", "tls",          "tls_cert",            "tls_key",
+    "body_timeout",   "max_connections", "async_mdn_retry", "async_mdn_give_up", "tls",          "tls_cert",            "tls_key",
     "tls_key_passphrase_file",         "tls_key_passphrase_env",              "tls_min_version",
     "tls_ciphers",    "tls_ciphersuites",                "tls_client_ca",       "tls_client_auth"};
 
@@ -40,7 +40,7 @@ const std::set<std::string> partner_keys{
     "as2_id",          "cert",           "url",          "inbox",      "sign",     "encrypt",
     "require_signed",  "require_encrypted",               "allowed_digests",      "allowed_ciphers",
     "mdn",             "auth_user",      "auth_password_hash",         "auth_password_hash_file",
-    "auth_password_hash_env"};
+    "auth_password_hash_env",          "async_mdn_urls", "async_mdn_ca"};
 
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -214,8 +214,18 @@ Result<StationConfig> load_station(const Section& s) {
                               [](std::string_view v) { return parse_int(v, 1, 1024); });
       !ok)
     return fail(ok.error());
+  if (auto ok = read_optional(s, "async_mdn_retry", station.async_mdn_retry, parse_duration); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "async_mdn_give_up", station.async_mdn_give_up, parse_duration); !ok)
+    return fail(ok.error());
   if (auto ok = load_tls(s, station.tls); !ok) return fail(ok.error());
   return station;
+}
+
+// "https://host:port/path" -> "https://host:port/"
+std::string url_origin(const std::string& url) {
+  const auto scheme_end = url.find("://");
+  const auto path = url.find('/', scheme_end + 3);
+  return path == std::string::npos ? url + "/" : url.substr(0, path + 1);
 }
 
 bool valid_partner_name(const std::string& name) {
@@ -243,6 +253,17 @@ Result<PartnerConfig> load_partner(const Section& s, const std::string& name, co
       return fail(s.error("url", "\"" + *url + "\" is not an http:// or https:// URL"));
     partner.url = *url;
   }
+  if (const auto urls = s.get("async_mdn_urls")) {
+    for (const auto& prefix : split_list(*urls)) {
+      if (!(prefix.starts_with("http://") || prefix.starts_with("https://")) || prefix.find_first_of(" \t") != std::string::npos)
+        return fail(s.error("async_mdn_urls", "\"" + prefix + "\" is not an http:// or https:// URL prefix"));
+      // "https://host" covers "https://host/..." only, never "https://host.evil.example".
+      partner.async_mdn_urls.push_back(prefix.find('/', prefix.find("://") + 3) == std::string::npos ? prefix + "/" : prefix);
+    }
+  } else if (!partner.url.empty()) {
+    partner.async_mdn_urls.push_back(url_origin(partner.url));
+  }
+  if (const auto ca = s.get("async_mdn_ca"); ca && !ca->empty()) partner.async_mdn_ca = s.path(*ca);
   const auto inbox = s.get("inbox");
   partner.inbox = (inbox && !inbox->empty()) ? s.path(*inbox) : station.data_dir / "inbox" / name;
 

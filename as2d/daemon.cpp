@@ -26,6 +26,7 @@
 #include "config_loader.h"
 #include "describe.h"
 #include "inbox.h"
+#include "mdn_sender.h"
 #include "partners.h"
 #include "password.h"
 #include "router.h"
@@ -249,6 +250,9 @@ int Daemon::serve() {
   params->setKeepAliveTimeout(Poco::Timespan(15, 0));
   params->setMaxKeepAliveRequests(1000);
   params->setSoftwareVersion("as2d/" PAYLOAD_VERSION);
+  MdnSender mdn_sender(**store, audit, state.station(), [&state] { return state.partners(); });
+  state.set_mdn_waker([&mdn_sender] { mdn_sender.wake(); });
+  mdn_sender.start();  // also delivers what a previous run left queued
   Poco::ThreadPool pool("as2d", 2, station.limits.max_connections, 60);
   Poco::Net::HTTPServer server(new Router(state), pool, socket, params);
   server.start();
@@ -292,6 +296,7 @@ int Daemon::serve() {
   // connection's lock, which a request holds while it is handled) and closes idle ones.
   server.stopAll(false);
   pool.joinAll();
+  mdn_sender.stop();  // after the requests: whatever they queued stays queued for the next start
   Poco::ErrorHandler::set(previous_handler);
   audit.emit(Event::daemon_stopped, {});
   return EXIT_OK;

@@ -49,6 +49,8 @@ std::string describe(const Config& config, const StationKeys& keys, const Partne
   out << "  limits: body " << format_size(s.limits.max_body_size) << ", read timeout " << s.limits.read_timeout.count()
       << " s, body timeout " << s.limits.body_timeout.count() << " s, " << s.limits.max_connections
       << " connections\n";
+  out << "  asynchronous MDNs: first retry after " << s.async_mdn_retry.count() << " s, given up after "
+      << s.async_mdn_give_up.count() << " s\n";
   for (std::size_t i = 0; i < keys.identities.size(); ++i)
     out << "  " << (i == 0 ? "certificate " : "next certificate ") << certificate_line(keys.identities[i].certificate)
         << "\n";
@@ -63,6 +65,9 @@ std::string describe(const Config& config, const StationKeys& keys, const Partne
         << (p.encrypt ? std::string(cms::name(*p.encrypt)) : "none") << ", mdn " << mdn_mode_name(p.mdn) << ", url "
         << (p.url.empty() ? "(none)" : p.url) << "\n";
     out << "  basic auth: " << (p.auth ? "user " + p.auth->user : std::string("off")) << "\n";
+    std::string urls;
+    for (const auto& prefix : p.async_mdn_urls) urls += (urls.empty() ? "" : ", ") + prefix;
+    out << "  asynchronous MDNs to: " << (urls.empty() ? std::string("(none: async MDN requests get 403)") : urls) << "\n";
     for (const auto& certificate : partner.certificates) out << "  certificate " << certificate_line(certificate) << "\n";
   }
   return out.str();

@@ -45,6 +45,11 @@ void send_answer(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerRes
                  const std::vector<std::pair<std::string, std::string>>& headers, std::string_view body, bool close) {
   response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   for (const auto& [name, value] : headers) response.set(name, value);
+  if (status == 204 && !close) {
+    // RFC 9110 8.6: no Content-Length (and no body) on a 204; POCO writes just the header.
+    response.send();
+    return;
+  }
   if (!close) {
     // Header and body leave in as few writes as POCO allows.
     response.sendBuffer(body.data(), body.size());

@@ -1,6 +1,8 @@
 // as2d receiving: the steps from an AS2 request to its answer.
 #include "receiver.h"
 
+#include <algorithm>
+#include <chrono>
 #include <optional>
 
 #include <payload/as2/as2_name.h>
@@ -152,7 +154,8 @@ namespace {
 class Exchange final {
 public:
   Exchange(const ServerState& state, const Partner& partner, const RequestFields& fields, std::uint64_t size)
-      : m_state(state), m_partner(partner), m_fields(fields), m_size(size) {}
+      : m_state(state), m_partner(partner), m_fields(fields), m_size(size),
+        m_async(fields.mdn_requested && fields.async_url.has_value()) {}
 
   HttpAnswer process(const HeaderList& headers, std::string body);
   HttpAnswer replay(const MessageRecord& previous);
@@ -163,6 +166,9 @@ private:
                                        const mdn::ReceiptSigning& receipt, const std::string& explanation) const;
   HttpAnswer fail(const as2::Report& report, const mdn::Disposition& disposition, const std::string& error);
   HttpAnswer internal_failure(const std::string& error);
+  // The answer that carries an MDN: in the HTTP response (sync), or queued for its own
+  // POST with HTTP 204 now (async, i05 8.2).
+  HttpAnswer answer_with(const std::string& wire, const std::string& disposition);
   void log_report(const as2::Report& report) const;
   MessageRecord record(const as2::Report& report) const;
 
@@ -170,8 +176,39 @@ private:
   const Partner& m_partner;
   const RequestFields& m_fields;
   std::uint64_t m_size;
+  bool m_async;
   mdn::ReceiptSigning m_receipt;
 };
+
+HttpAnswer Exchange::answer_with(const std::string& wire, const std::string& disposition) {
+  if (!m_async) {
+    auto answer = replay_answer(wire);
+    if (!answer) return text_answer(500, "the MDN could not be written", false);
+    return *answer;
+  }
+  MdnDelivery delivery;
+  delivery.partner = m_partner.config.name;
+  delivery.message_id = m_fields.message_id;
+  delivery.url = *m_fields.async_url;
+  delivery.mdn = wire;
+  delivery.created_at =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  if (auto queued = m_state.store().enqueue_mdn(delivery); !queued) {
+    // The message itself is recorded: a retry of it is a duplicate, whose MDN is queued then.
+    m_state.audit().emit(Event::store_failed, {{"partner", m_partner.config.name},
+                                               {"message_id", m_fields.message_id},
+                                               {"error", queued.error().message()}});
+    return text_answer(500, "the asynchronous MDN could not be queued; please retry", false);
+  }
+  m_state.audit().emit(Event::async_mdn_queued, {{"partner", m_partner.config.name},
+                                                 {"message_id", m_fields.message_id},
+                                                 {"url", delivery.url},
+                                                 {"disposition", disposition}});
+  m_state.wake_mdn_sender();
+  HttpAnswer answer;
+  answer.status = 204;  // i05 5.4, 8.2: 204 preferred
+  return answer;
+}
 
 payload::Result<mdn::BuiltMdn> Exchange::build(const mdn::Disposition& disposition, const std::optional<mdn::Mic>& mic,
                                                const mdn::ReceiptSigning& receipt,
@@ -234,15 +271,12 @@ HttpAnswer Exchange::fail(const as2::Report& report, const mdn::Disposition& dis
   row.status = std::string(status_failed);
   row.error = error;
   row.disposition = disposition.to_string();
-  std::optional<HttpAnswer> answer;
   if (m_fields.mdn_requested) {
     auto built = build(disposition, std::nullopt, m_receipt, "");
-    if (built) {
+    if (built)
       row.mdn = mdn_wire(*built);
-      answer = mdn_answer(*built);
-    } else {
+    else
       row.error += "; no MDN: " + built.error().message();
-    }
   }
   audit.emit(Event::message_failed, {{"partner", m_partner.config.name},
                                      {"message_id", m_fields.message_id},
@@ -253,12 +287,13 @@ HttpAnswer Exchange::fail(const as2::Report& report, const mdn::Disposition& dis
   if (auto stored = m_state.store().record(row); !stored)
     audit.emit(Event::store_failed,
                {{"partner", m_partner.config.name}, {"message_id", m_fields.message_id}, {"error", stored.error().message()}});
-  if (!answer) return text_answer(400, "not processed: " + row.disposition + " (" + error + ")", false);
-  audit.emit(Event::mdn_sent, {{"partner", m_partner.config.name},
-                               {"message_id", m_fields.message_id},
-                               {"disposition", row.disposition},
-                               {"signed", m_receipt.sign && !m_receipt.failure}});
-  return *answer;
+  if (!row.mdn) return text_answer(400, "not processed: " + row.disposition + " (" + error + ")", false);
+  if (!m_async)
+    audit.emit(Event::mdn_sent, {{"partner", m_partner.config.name},
+                                 {"message_id", m_fields.message_id},
+                                 {"disposition", row.disposition},
+                                 {"signed", m_receipt.sign && !m_receipt.failure}});
+  return answer_with(*row.mdn, row.disposition);
 }
 
 HttpAnswer Exchange::replay(const MessageRecord& previous) {
@@ -266,9 +301,7 @@ HttpAnswer Exchange::replay(const MessageRecord& previous) {
                                                    {"message_id", m_fields.message_id},
                                                    {"first_received_at", previous.received_at}});
   if (!previous.mdn) return HttpAnswer{};  // no MDN was asked for the first time either
-  auto answer = replay_answer(*previous.mdn);
-  if (!answer) return text_answer(500, "the stored MDN of this message is unreadable", false);
-  return *answer;
+  return answer_with(*previous.mdn, previous.disposition);
 }
 
 HttpAnswer Exchange::process(const HeaderList& headers, std::string body) {
@@ -336,12 +369,13 @@ HttpAnswer Exchange::process(const HeaderList& headers, std::string body) {
     return internal_failure(stored.error().message());
   }
   if (!built) return HttpAnswer{};
-  m_state.audit().emit(Event::mdn_sent, {{"partner", config.name},
-                                         {"message_id", m_fields.message_id},
-                                         {"disposition", row.disposition},
-                                         {"signed", m_receipt.sign},
-                                         {"micalg", m_receipt.sign ? cms::micalg(m_receipt.mic_algorithm) : ""}});
-  return mdn_answer(*built);
+  if (!m_async)
+    m_state.audit().emit(Event::mdn_sent, {{"partner", config.name},
+                                           {"message_id", m_fields.message_id},
+                                           {"disposition", row.disposition},
+                                           {"signed", m_receipt.sign},
+                                           {"micalg", m_receipt.sign ? cms::micalg(m_receipt.mic_algorithm) : ""}});
+  return answer_with(*row.mdn, row.disposition);
 }
 
 }  // namespace
@@ -366,7 +400,8 @@ HttpAnswer Receiver::receive(const HeaderList& headers, RequestBody& body) {
     const bool drained = body.drain();
     // i05 6.3: unknown-trading-relationship; the MDN is optional and MAY be unsigned.
     // Unsigned it is: we have no agreement on how to sign for a stranger.
-    if (!fields.mdn_requested) return text_answer(403, "unknown trading relationship", !drained);
+    // No MDN asked for, or an asynchronous one we will not POST for a stranger: HTTP says it.
+    if (!fields.mdn_requested || fields.async_url) return text_answer(403, "unknown trading relationship", !drained);
     const auto disposition = mdn::processed_error(mdn::reason::unknown_trading_relationship);
     mdn::MdnContent content;
     content.disposition = disposition;
@@ -395,14 +430,20 @@ HttpAnswer Receiver::receive(const HeaderList& headers, RequestBody& body) {
     }
   }
 
-  // Asynchronous MDNs are not sent by this build: refuse before anything is processed,
-  // rather than take the message and never answer (the sender sees a clear error).
-  if (fields.async_url) {
-    audit.emit(Event::async_mdn_refused,
-               {{"partner", config.name}, {"message_id", fields.message_id}, {"url", *fields.async_url}});
-    const bool drained = body.drain();
-    return text_answer(501, "asynchronous MDNs (Receipt-Delivery-Option) are not supported; ask for a synchronous MDN",
-                       !drained);
+  // Asynchronous MDNs go only where the partner's section allows (async_mdn_urls, by
+  // default the origin of its url): a message must not make us POST anywhere (SSRF).
+  if (fields.mdn_requested && fields.async_url) {
+    const auto& url = *fields.async_url;
+    const bool allowed = std::any_of(config.async_mdn_urls.begin(), config.async_mdn_urls.end(),
+                                     [&](const std::string& prefix) { return url.starts_with(prefix); });
+    if (!allowed) {
+      audit.emit(Event::async_mdn_refused, {{"partner", config.name}, {"message_id", fields.message_id}, {"url", url}});
+      const bool drained = body.drain();
+      return text_answer(403,
+                         "Receipt-Delivery-Option " + url + " is not an allowed MDN address for this partner; "
+                         "ask for a synchronous MDN or have it added to async_mdn_urls",
+                         !drained);
+    }
   }
 
   // 3. The body, whole, under the limits.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -42,6 +43,12 @@ public:
   // Messages being processed right now, by partner and Message-ID.
   [[nodiscard]] InFlight& in_flight() const noexcept { return m_in_flight; }
 
+  // Tells the asynchronous MDN sender that something was queued.
+  void set_mdn_waker(std::function<void()> waker) { m_mdn_waker = std::move(waker); }
+  void wake_mdn_sender() const {
+    if (m_mdn_waker) m_mdn_waker();
+  }
+
   [[nodiscard]] bool ready() const noexcept { return m_ready.load(); }
   void set_ready(bool ready) noexcept { m_ready.store(ready); }
 
@@ -53,6 +60,7 @@ private:
   mutable std::mutex m_mutex;
   std::shared_ptr<const PartnerTable> m_partners;
   mutable InFlight m_in_flight;
+  std::function<void()> m_mdn_waker;
   std::atomic<bool> m_ready{false};
 };
 

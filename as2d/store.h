@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <payload/core/error.h>
 
@@ -44,6 +45,25 @@ struct MessageRecord {
   int attempts = 1;                // how often the message was processed (failed ones come again)
 };
 
+inline constexpr std::string_view delivery_pending = "pending";
+inline constexpr std::string_view delivery_delivered = "delivered";
+inline constexpr std::string_view delivery_given_up = "given_up";
+
+// One asynchronous MDN to deliver (table `mdn_queue`), kept until delivered or given up,
+// so that a restart of the daemon loses none.
+struct MdnDelivery {
+  std::int64_t id = 0;
+  std::string partner;
+  std::string message_id;       // of the message the MDN answers
+  std::string url;              // the Receipt-Delivery-Option
+  std::string mdn;              // header lines, empty line, body (as in MessageRecord::mdn)
+  std::int64_t created_at = 0;  // Unix seconds
+  std::int64_t next_attempt_at = 0;
+  int attempts = 0;
+  std::string last_error;
+  std::string status;  // delivery_pending, delivery_delivered, delivery_given_up
+};
+
 class MessageStore final {
 public:
   // Creates or opens the database (and its table). Errors: io.
@@ -59,6 +79,19 @@ public:
   // Inserts the row, or replaces a failed one (attempts + 1). A processed row is never
   // replaced: then Errc::usage. Errors: io.
   [[nodiscard]] payload::Status record(const MessageRecord& record);
+
+  // Queues an asynchronous MDN (status pending, due now). Returns its id. Errors: io.
+  [[nodiscard]] payload::Result<std::int64_t> enqueue_mdn(const MdnDelivery& delivery);
+  // Pending deliveries due at `now`, oldest first, at most `limit`. Errors: io.
+  [[nodiscard]] payload::Result<std::vector<MdnDelivery>> due_mdns(std::int64_t now, int limit);
+  // When the next pending delivery is due; nullopt when none is pending. Errors: io.
+  [[nodiscard]] payload::Result<std::optional<std::int64_t>> next_mdn_due();
+  // Records an attempt: delivered, failed (retry at next_attempt_at) or given up. Errors: io.
+  [[nodiscard]] payload::Status update_mdn(std::int64_t id, std::string_view status, int attempts,
+                                           const std::string& error, std::int64_t next_attempt_at);
+  // Every delivery queued for this message, oldest first. Errors: io.
+  [[nodiscard]] payload::Result<std::vector<MdnDelivery>> mdn_deliveries(const std::string& partner,
+                                                                         const std::string& message_id);
 
   // The key rows are unique by: the Message-ID without one pair of enclosing brackets.
   [[nodiscard]] static std::string message_key(std::string_view message_id);

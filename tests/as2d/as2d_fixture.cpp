@@ -3,7 +3,15 @@
 
 #include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
@@ -19,6 +27,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <cctype>
 #include <sstream>
 #include <thread>
@@ -334,6 +344,80 @@ HttpReply https(std::uint16_t port, const std::filesystem::path& ca_file, const 
   for (const auto& [name, value] : response) reply.headers.emplace_back(name, value);
   Poco::StreamCopier::copyToString(in, reply.body);
   return reply;
+}
+
+std::uint16_t free_port() {
+  Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+  return socket.address().port();
+}
+
+struct MdnReceiver::State {
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::vector<Request> requests;
+  int status = 200;
+};
+
+namespace {
+
+class ReceiverHandler final : public Poco::Net::HTTPRequestHandler {
+public:
+  explicit ReceiverHandler(std::shared_ptr<MdnReceiver::State> state) : m_state(std::move(state)) {}
+  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+    MdnReceiver::Request received;
+    received.path = request.getURI();
+    for (const auto& [name, value] : request) received.headers.emplace_back(name, value);
+    Poco::StreamCopier::copyToString(request.stream(), received.body);
+    int status = 200;
+    {
+      const std::lock_guard lock(m_state->mutex);
+      status = m_state->status;
+      m_state->requests.push_back(std::move(received));
+    }
+    m_state->arrived.notify_all();
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    response.sendBuffer("", 0);
+  }
+
+private:
+  std::shared_ptr<MdnReceiver::State> m_state;
+};
+
+class ReceiverFactory final : public Poco::Net::HTTPRequestHandlerFactory {
+public:
+  explicit ReceiverFactory(std::shared_ptr<MdnReceiver::State> state) : m_state(std::move(state)) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    return new ReceiverHandler(m_state);
+  }
+
+private:
+  std::shared_ptr<MdnReceiver::State> m_state;
+};
+
+}  // namespace
+
+struct MdnReceiver::Server {
+  Poco::Net::ServerSocket socket;
+  std::unique_ptr<Poco::Net::HTTPServer> http;
+};
+
+MdnReceiver::MdnReceiver(std::uint16_t port, int status) : m_state(std::make_shared<State>()), m_server(new Server) {
+  m_state->status = status;
+  m_server->socket.bind(Poco::Net::SocketAddress("127.0.0.1", port), true, false);
+  m_server->socket.listen(16);
+  m_server->http = std::make_unique<Poco::Net::HTTPServer>(new ReceiverFactory(m_state), m_server->socket,
+                                                           new Poco::Net::HTTPServerParams);
+  m_server->http->start();
+}
+
+MdnReceiver::~MdnReceiver() { m_server->http->stopAll(true); }
+
+std::uint16_t MdnReceiver::port() const { return m_server->socket.address().port(); }
+
+std::vector<MdnReceiver::Request> MdnReceiver::wait_for(std::size_t count, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(m_state->mutex);
+  m_state->arrived.wait_for(lock, timeout, [&] { return m_state->requests.size() >= count; });
+  return m_state->requests;
 }
 
 WireMessage read_wire_message(const std::filesystem::path& file) {

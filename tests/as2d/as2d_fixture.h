@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -134,6 +135,34 @@ private:
 
 // The request line and headers of a POST to /as2 (CRLF), ending with the empty line.
 std::string request_head(const Headers& headers, const std::string& framing);
+
+// A port on 127.0.0.1 that was free a moment ago (for a receiver that starts later).
+std::uint16_t free_port();
+
+// A small HTTP server on 127.0.0.1 that answers every POST with `status` and keeps what it
+// received: the test's asynchronous MDN receiver.
+class MdnReceiver final {
+public:
+  struct Request {
+    std::string path;
+    Headers headers;
+    std::string body;
+  };
+  explicit MdnReceiver(std::uint16_t port = 0, int status = 200);
+  ~MdnReceiver();
+  MdnReceiver(const MdnReceiver&) = delete;
+  MdnReceiver& operator=(const MdnReceiver&) = delete;
+  [[nodiscard]] std::uint16_t port() const;
+  // Waits until `count` requests arrived; returns them all.
+  std::vector<Request> wait_for(std::size_t count, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+  struct State;
+
+private:
+  std::shared_ptr<State> m_state;
+  struct Server;
+  std::unique_ptr<Server> m_server;
+};
 
 // An AS2 request as stored in the interop vectors: header lines, an empty line, the body.
 struct WireMessage {

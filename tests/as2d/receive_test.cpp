@@ -112,14 +112,6 @@ MessageRecord stored_row(const Setup& setup, const std::string& partner, const s
   return **row;
 }
 
-std::optional<MessageRecord> find_row(const Setup& setup, const std::string& partner, const std::string& message_id) {
-  auto store = MessageStore::open(setup.data() / "as2d.sqlite");
-  REQUIRE(store);
-  auto row = (*store)->find(partner, "in", message_id);
-  REQUIRE(row);
-  return *row;
-}
-
 std::vector<std::filesystem::path> inbox_files(const std::filesystem::path& inbox) {
   std::vector<std::filesystem::path> files;
   std::error_code ec;
@@ -408,18 +400,5 @@ TEST_CASE("a chunked upload is received like a framed one") {
   CHECK(parse_reply(reply, interop_dir() / "keys" / "b.crt").disposition.is_success());
   const auto row = stored_row(setup, "a", vector.header("Message-ID"));
   CHECK(payload::test::read_file(row.file_path) == expected_payload(vector));
-  CHECK(daemon.stop() == 0);
-}
-
-TEST_CASE("an asynchronous MDN request is refused before anything is processed") {
-  const auto vectors = interop_vectors();
-  InteropSetup setup;
-  Daemon daemon(setup.write());
-  const auto& vector = vector_named(vectors, "signed-sha256-aes256");
-  const auto reply =
-      post(daemon.port(), with_header(vector.message, "Receipt-Delivery-Option", "http://127.0.0.1:1/mdn"));
-  CHECK(reply.status == 501);
-  CHECK(inbox_files(setup.data() / "inbox" / "a").empty());
-  CHECK_FALSE(find_row(setup, "a", vector.header("Message-ID")).has_value());
   CHECK(daemon.stop() == 0);
 }
