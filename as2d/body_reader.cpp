@@ -47,7 +47,8 @@ std::string_view body_failure_name(BodyFailure kind) noexcept {
   return "io";
 }
 
-payload::Result<std::string> SpooledBody::read_all() const {
+payload::Result<std::string> SpooledBody::take() {
+  if (!m_fd.valid()) return std::move(m_bytes);
   std::string bytes(m_size, '\0');
   std::size_t done = 0;
   while (done < bytes.size()) {
@@ -68,10 +69,8 @@ tl::expected<SpooledBody, BodyError> spool_body(std::istream& in, std::optional<
                    "Content-Length " + std::to_string(*content_length) + " exceeds the limit of " +
                        std::to_string(limits.max_size) + " bytes",
                    0);
-  std::string open_error;
-  UniqueFd fd = open_spool(spool_dir, open_error);
-  if (!fd.valid()) return failure(BodyFailure::io, open_error, 0);
-
+  UniqueFd fd;  // opened once the body outgrows memory
+  std::string memory;
   const auto deadline = std::chrono::steady_clock::now() + limits.total;
   std::uint64_t total = 0;
   std::array<char, chunk_size> buffer;
@@ -92,6 +91,18 @@ tl::expected<SpooledBody, BodyError> spool_body(std::istream& in, std::optional<
       if (total > limits.max_size)
         return failure(BodyFailure::too_large,
                        "the body exceeds the limit of " + std::to_string(limits.max_size) + " bytes", total);
+      if (!fd.valid() && memory.size() + n <= body_memory_limit) {
+        memory.append(buffer.data(), n);
+        continue;
+      }
+      if (!fd.valid()) {
+        std::string open_error;
+        fd = open_spool(spool_dir, open_error);
+        if (!fd.valid()) return failure(BodyFailure::io, open_error, total);
+        if (auto written = payload::io::write_all(fd.get(), memory); !written)
+          return failure(BodyFailure::io, written.error().message(), total);
+        std::string().swap(memory);
+      }
       if (auto written = payload::io::write_all(fd.get(), std::span<const char>(buffer.data(), n)); !written)
         return failure(BodyFailure::io, written.error().message(), total);
     }
@@ -109,6 +120,7 @@ tl::expected<SpooledBody, BodyError> spool_body(std::istream& in, std::optional<
                    total);
   if (!content_length && peer_closed())
     return failure(BodyFailure::aborted, "the connection closed before the end of the chunked body", total);
+  if (!fd.valid()) return SpooledBody(std::move(memory));
   return SpooledBody(std::move(fd), total);
 }
 

@@ -1,6 +1,9 @@
-// as2d request bodies: read to an anonymous spool file in data_dir/tmp under the limits
-// (size, per-read timeout through the socket, total time), so that slow uploads hold no
-// memory, and a body cut off by the client is recognised as such.
+// as2d request bodies: read under the limits (size, per-read timeout through the socket,
+// total time) into memory up to 1 MiB and beyond that into an anonymous spool file in
+// data_dir/tmp, so that slow uploads of large bodies hold little memory; and a body cut
+// off by the client is recognised as such. (Small bodies stay in memory: creating and
+// deleting a file per message costs more than the rest of the file system work together,
+// ext4 scanning its recently deleted inodes, see docs/benchmarks.md.)
 //
 // A cut-off body must never pass for a whole one: with Content-Length, fewer bytes than
 // announced; with chunked framing, which POCO's decoder ends silently when the peer closes,
@@ -41,22 +44,27 @@ struct BodyLimits {
   std::chrono::seconds total{600};
 };
 
-// The whole body in an unlinked file (gone when closed).
+// Bodies up to this size are kept in memory while they arrive.
+inline constexpr std::size_t body_memory_limit = 1 << 20;
+
+// The whole body: in memory, or in an unlinked file (gone when closed).
 class SpooledBody final {
 public:
+  explicit SpooledBody(std::string bytes) : m_bytes(std::move(bytes)), m_size(m_bytes.size()) {}
   SpooledBody(payload::io::UniqueFd fd, std::uint64_t size) : m_fd(std::move(fd)), m_size(size) {}
   [[nodiscard]] std::uint64_t size() const noexcept { return m_size; }
-  // The bytes, from the start. Errors: io.
-  [[nodiscard]] payload::Result<std::string> read_all() const;
+  // The bytes, taken out (call once). Errors: io.
+  [[nodiscard]] payload::Result<std::string> take();
 
 private:
   payload::io::UniqueFd m_fd;
+  std::string m_bytes;
   std::uint64_t m_size = 0;
 };
 
 [[nodiscard]] std::string_view body_failure_name(BodyFailure kind) noexcept;
 
-// Reads `in` to its end into a spool file in `spool_dir`. `content_length` is the announced
+// Reads `in` to its end (into memory, or a spool file in `spool_dir` past body_memory_limit). `content_length` is the announced
 // length (nullopt for chunked framing); `peer_closed` tells whether the client has closed
 // its side of the connection. Exceptions from the stream (POCO's timeouts and network
 // errors) are caught and reported as BodyError.

@@ -482,7 +482,7 @@ HttpAnswer Receiver::receive(const HeaderList& headers, RequestBody& body) {
   }
 
   // 5.-7. Unpack, store, record, answer.
-  auto bytes = spooled->read_all();
+  auto bytes = spooled->take();
   if (!bytes) {
     audit.emit(Event::store_failed,
                {{"partner", config.name}, {"message_id", fields.message_id}, {"error", bytes.error().message()}});

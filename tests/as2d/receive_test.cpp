@@ -289,6 +289,14 @@ TEST_CASE("policy and processing errors become error MDNs, and nothing is stored
        "decompression-failed"},
       {"a Message-ID with a space", "plain-mdn-unsigned", [](Setup&) {},
        [](WireMessage m) { return with_header(std::move(m), "Message-ID", "<bad id@host>"); }, "invalid-message-id"},
+      {"multiple attachments (RFC 6362), which the AS2 core does not take", "plain-mdn-unsigned", [](Setup&) {},
+       [](WireMessage m) {
+         m = with_header(std::move(m), "Content-Type", "multipart/related; boundary=\"b\"; type=\"application/edi-x12\"");
+         m.body = "--b\r\nContent-Type: application/edi-x12\r\n\r\nA\r\n--b\r\nContent-Type: application/edi-x12\r\n\r\nB"
+                  "\r\n--b--\r\n";
+         return m;
+       },
+       "unexpected-processing-error"},
       {"a payload filename that leaves the inbox", "plain-mdn-unsigned", [](Setup&) {},
        [](WireMessage m) {
          return with_header(std::move(m), "Content-Disposition", "attachment; filename=\"../../etc/cron.d/x\"");

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# as2d under load (docs/benchmarks.md, "as2d"): a throwaway station and partner (openssl
+# certificates, RSA-2048), as2d on 127.0.0.1 with its SQLite store and inbox on the local
+# disk, then as2d_load with 1 and 16 connections for SECONDS_PER_RUN each (distinct 10 KiB
+# messages, signed SHA-256, AES-256-CBC, signed sync MDN), and beside it `openssl speed
+# rsa2048` on both cores: every message costs two RSA private-key operations (the key
+# transport and the MDN signature), so sign/s / 2 is the RSA-bound message rate.
+#   BUILD=build SECONDS_PER_RUN=20 MESSAGES=8000 bench/as2d_load.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD:-build}
+seconds=${SECONDS_PER_RUN:-20}
+messages=${MESSAGES:-8000}
+as2d=$build/as2d/as2d
+load=$build/bench/as2d_load
+[ -x "$as2d" ] && [ -x "$load" ] || { echo "build as2d and as2d_load first: cmake --build $build --target as2d as2d_load" >&2; exit 2; }
+work=$(mktemp -d /tmp/as2d-load-XXXXXX)
+pid=
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+for who in station partner; do
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=BENCH ${who^^}" \
+    -keyout "$work/$who.key" -out "$work/$who.crt" 2>/dev/null
+done
+cat >"$work/as2d.ini" <<INI
+[station]
+as2_id = BENCH_STATION
+key = station.key
+cert = station.crt
+listen = 127.0.0.1:0
+data_dir = data
+log_file = as2d.log
+max_connections = 32
+
+[partner.bench]
+as2_id = BENCH_PARTNER
+cert = partner.crt
+INI
+"$as2d" --config "$work/as2d.ini" &
+pid=$!
+port=
+for _ in $(seq 100); do
+  port=$(sed -n 's/.*"name":"daemon_started".*"port":\([0-9]*\).*/\1/p' "$work/as2d.log" 2>/dev/null || true)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "as2d did not start" >&2; exit 1; }
+
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+for c in 1 16; do
+  "$load" --port "$port" --partner-key "$work/partner.key" --partner-cert "$work/partner.crt" \
+    --station-cert "$work/station.crt" --connections "$c" --seconds "$seconds" --messages "$messages"
+done
+echo "as2d peak RSS: $(sed -n 's/^VmHWM:\s*//p' /proc/$pid/status), CPU time (user+system): $(awk -v t="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / t}' /proc/$pid/stat)"
+kill -TERM "$pid"
+wait "$pid"
+pid=
+
+sign=$(openssl speed -seconds 10 -multi "$(nproc)" rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $6}' | tail -1)
+echo "openssl speed rsa2048, $(nproc) processes: $sign sign/s; RSA-bound AS2 rate (2 private-key operations per message): $(awk -v s="$sign" 'BEGIN {printf "%.0f", s / 2}') msg/s"
+echo "stored: $(ls "$work/data/inbox/bench" | wc -l) files; load now $(cut -d' ' -f1-3 /proc/loadavg)"
