@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <memory>
 
 #include "ber.h"
 #include "openssl.h"
@@ -47,13 +48,42 @@ std::string tlv(unsigned char tag, const std::string& content) {
 
 std::string algorithm_identifier() { return tlv(0x30, tlv(0x06, kZlibOid)); }
 
+struct DeflateEnd {
+  void operator()(z_stream* z) const noexcept {
+    deflateEnd(z);
+    delete z;
+  }
+};
+using DeflateStream = std::unique_ptr<z_stream, DeflateEnd>;
+
+// deflateInit allocates about 270 KiB (window, hash chains, pending buffer), which the
+// allocator hands back to the system when it is freed and faults in again, zeroed, for
+// the next message: that cost as much as compressing a 10 KiB message. Each thread keeps
+// its last stream and resets it (deflateReset: the same state as a new stream of that
+// level, so the same output).
+struct IdleDeflateStream {
+  DeflateStream stream;
+  int level = 0;
+};
+thread_local IdleDeflateStream t_idle_deflate;
+
 // zlib deflate as a push stage: input in, compressed chunks out through `emit`.
 class Deflater final {
 public:
-  explicit Deflater(int level) {
-    m_ok = deflateInit(&m_z, level) == Z_OK;
+  explicit Deflater(int level) : m_level(level) {
+    if (t_idle_deflate.stream && t_idle_deflate.level == level && deflateReset(t_idle_deflate.stream.get()) == Z_OK) {
+      m_z = std::move(t_idle_deflate.stream);
+      m_ok = true;
+      return;
+    }
+    auto fresh = std::make_unique<z_stream>();
+    if (deflateInit(fresh.get(), level) != Z_OK) return;
+    m_z.reset(fresh.release());
+    m_ok = true;
   }
-  ~Deflater() { deflateEnd(&m_z); }
+  ~Deflater() {
+    if (m_ok) t_idle_deflate = IdleDeflateStream{std::move(m_z), m_level};
+  }
   Deflater(const Deflater&) = delete;
   Deflater& operator=(const Deflater&) = delete;
 
@@ -61,25 +91,27 @@ public:
 
   template <typename Emit>
   Status feed(std::span<const unsigned char> in, bool finish, Emit&& emit) {
-    m_z.next_in = const_cast<unsigned char*>(in.data());  // zlib's API is not const-correct
-    m_z.avail_in = static_cast<uInt>(in.size());
+    z_stream& z = *m_z;
+    z.next_in = const_cast<unsigned char*>(in.data());  // zlib's API is not const-correct
+    z.avail_in = static_cast<uInt>(in.size());
     for (;;) {
-      m_z.next_out = m_out.data();
-      m_z.avail_out = static_cast<uInt>(m_out.size());
-      const int rc = deflate(&m_z, finish ? Z_FINISH : Z_NO_FLUSH);
+      z.next_out = m_out.data();
+      z.avail_out = static_cast<uInt>(m_out.size());
+      const int rc = deflate(&z, finish ? Z_FINISH : Z_NO_FLUSH);
       if (rc == Z_STREAM_ERROR) return fail(Errc::internal, "zlib deflate failed");
-      const std::size_t produced = m_out.size() - m_z.avail_out;
+      const std::size_t produced = m_out.size() - z.avail_out;
       if (produced > 0) {
         if (auto s = emit(std::span<const unsigned char>(m_out.data(), produced)); !s) return s;
       }
-      if (finish ? rc == Z_STREAM_END : (m_z.avail_in == 0 && m_z.avail_out != 0)) return {};
+      if (finish ? rc == Z_STREAM_END : (z.avail_in == 0 && z.avail_out != 0)) return {};
     }
   }
 
 private:
-  z_stream m_z{};
+  DeflateStream m_z;
+  int m_level;
   bool m_ok = false;
-  std::array<unsigned char, kChunk> m_out{};
+  std::array<unsigned char, kChunk> m_out;  // not value-initialised: zlib writes before anything is read
 };
 
 // zlib inflate with the bomb limits: every chunk is checked before it is passed on.
@@ -136,7 +168,7 @@ private:
   bool m_ok = false;
   bool m_done = false;
   std::uint64_t m_produced = 0;
-  std::array<unsigned char, kChunk> m_out{};
+  std::array<unsigned char, kChunk> m_out;  // not value-initialised: zlib writes before anything is read
 };
 
 Result<DecompressReport> decompress_from(BIO* in, const DecompressLimits& limits,
