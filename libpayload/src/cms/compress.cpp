@@ -115,16 +115,37 @@ private:
 };
 
 // zlib inflate with the bomb limits: every chunk is checked before it is passed on.
+struct InflateEnd {
+  void operator()(z_stream* z) const noexcept {
+    inflateEnd(z);
+    delete z;
+  }
+};
+using InflateStream = std::unique_ptr<z_stream, InflateEnd>;
+// As for deflate: each thread keeps its last inflate stream (state and 32 KiB window).
+thread_local InflateStream t_idle_inflate;
+
 class Inflater final {
 public:
-  explicit Inflater(const DecompressLimits& limits) : m_limits(limits) { m_ok = inflateInit(&m_z) == Z_OK; }
-  ~Inflater() { inflateEnd(&m_z); }
+  explicit Inflater(const DecompressLimits& limits) : m_limits(limits) {
+    if (t_idle_inflate && inflateReset(t_idle_inflate.get()) == Z_OK) {
+      m_stream = std::move(t_idle_inflate);
+    } else {
+      auto fresh = std::make_unique<z_stream>();
+      if (inflateInit(fresh.get()) != Z_OK) return;
+      m_stream.reset(fresh.release());
+    }
+    m_ok = true;
+  }
+  ~Inflater() {
+    if (m_ok) t_idle_inflate = std::move(m_stream);
+  }
   Inflater(const Inflater&) = delete;
   Inflater& operator=(const Inflater&) = delete;
 
   [[nodiscard]] bool ok() const { return m_ok; }
   [[nodiscard]] bool done() const { return m_done; }
-  [[nodiscard]] std::uint64_t consumed() const { return m_z.total_in; }
+  [[nodiscard]] std::uint64_t consumed() const { return m_stream->total_in; }
   [[nodiscard]] std::uint64_t produced() const { return m_produced; }
 
   template <typename Emit>
@@ -132,39 +153,39 @@ public:
     if (in.empty()) return {};
     // RFC 1950 data after the end of the zlib stream is not part of the content.
     if (m_done) return fail(Errc::bad_data, "data after the end of the zlib stream");
-    m_z.next_in = const_cast<unsigned char*>(in.data());
-    m_z.avail_in = static_cast<uInt>(in.size());
+    m_stream->next_in = const_cast<unsigned char*>(in.data());
+    m_stream->avail_in = static_cast<uInt>(in.size());
     for (;;) {
-      m_z.next_out = m_out.data();
-      m_z.avail_out = static_cast<uInt>(m_out.size());
-      const int rc = inflate(&m_z, Z_NO_FLUSH);
+      m_stream->next_out = m_out.data();
+      m_stream->avail_out = static_cast<uInt>(m_out.size());
+      const int rc = inflate(m_stream.get(), Z_NO_FLUSH);
       if (rc == Z_STREAM_END) {
         m_done = true;
       } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        return fail(Errc::bad_data, std::string("corrupt zlib stream: ") + (m_z.msg != nullptr ? m_z.msg : "error " + std::to_string(rc)));
+        return fail(Errc::bad_data, std::string("corrupt zlib stream: ") + (m_stream->msg != nullptr ? m_stream->msg : "error " + std::to_string(rc)));
       }
-      const std::size_t n = m_out.size() - m_z.avail_out;
+      const std::size_t n = m_out.size() - m_stream->avail_out;
       if (n > 0) {
         m_produced += n;
         if (m_produced > m_limits.max_output)
           return fail(Errc::bad_data, "decompressed content exceeds the limit of " + std::to_string(m_limits.max_output) + " bytes");
-        if (m_produced > m_limits.ratio_grace && m_produced / std::max<std::uint64_t>(m_z.total_in, 1) > m_limits.max_ratio)
+        if (m_produced > m_limits.ratio_grace && m_produced / std::max<std::uint64_t>(m_stream->total_in, 1) > m_limits.max_ratio)
           return fail(Errc::bad_data, "decompression ratio above " + std::to_string(m_limits.max_ratio) +
                                           ":1 (a decompression bomb?)");
         if (auto s = emit(std::span<const unsigned char>(m_out.data(), n)); !s) return s;
       }
       if (m_done) break;
       // A full output buffer may leave output pending inside zlib: go round again.
-      if (m_z.avail_out != 0 && m_z.avail_in == 0) break;
+      if (m_stream->avail_out != 0 && m_stream->avail_in == 0) break;
       if (rc == Z_BUF_ERROR && n == 0) return fail(Errc::bad_data, "corrupt zlib stream: no progress");
     }
-    if (m_done && m_z.avail_in > 0) return fail(Errc::bad_data, "data after the end of the zlib stream");
+    if (m_done && m_stream->avail_in > 0) return fail(Errc::bad_data, "data after the end of the zlib stream");
     return {};
   }
 
 private:
   DecompressLimits m_limits;
-  z_stream m_z{};
+  InflateStream m_stream;
   bool m_ok = false;
   bool m_done = false;
   std::uint64_t m_produced = 0;
