@@ -41,6 +41,8 @@ std::string_view event_name(Event event) noexcept {
     case Event::async_mdn_delivered: return "async_mdn_delivered";
     case Event::async_mdn_retry: return "async_mdn_retry";
     case Event::async_mdn_given_up: return "async_mdn_given_up";
+    case Event::mdn_received: return "mdn_received";
+    case Event::mdn_refused: return "mdn_refused";
   }
   return "unknown";
 }

@@ -46,6 +46,9 @@ enum class Event : int {
   async_mdn_delivered = 2016,
   async_mdn_retry = 2017,     // a delivery attempt failed; the next one is scheduled
   async_mdn_given_up = 2018,  // async_mdn_give_up passed without a successful delivery
+  // sending
+  mdn_received = 3002,  // an asynchronous MDN for a message we sent was recorded (its state says how it checked out)
+  mdn_refused = 3003,   // a POSTed MDN that is unreadable or answers no message we sent: HTTP 400
 };
 
 [[nodiscard]] std::string_view event_name(Event event) noexcept;

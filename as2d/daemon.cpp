@@ -32,6 +32,7 @@
 #include "router.h"
 #include "server_state.h"
 #include "station_keys.h"
+#include "outbound_store.h"
 #include "store.h"
 #include "tls.h"
 
@@ -208,6 +209,8 @@ int Daemon::serve() {
   if (auto ok = prepare_inboxes(**partners); !ok) return startup_failed(ok.error(), EXIT_CANTCREAT);
   auto store = MessageStore::open(station.data_dir / "as2d.sqlite");
   if (!store) return startup_failed(store.error(), EXIT_CANTCREAT);
+  auto outbound = OutboundStore::open(station.data_dir / "as2d.sqlite");
+  if (!outbound) return startup_failed(outbound.error(), EXIT_CANTCREAT);
   std::optional<TlsContext> tls;
   if (station.tls.enabled) {
     auto context = make_tls_context(station.tls, *keys);
@@ -225,6 +228,7 @@ int Daemon::serve() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   ServerState state(station, std::move(*keys), audit, **store, *partners);
+  state.set_outbound_store(outbound->get());
   Poco::Net::ServerSocket socket = tls ? Poco::Net::SecureServerSocket(tls->context) : Poco::Net::ServerSocket();
   try {
     const Poco::Net::SocketAddress address(station.listen.host, station.listen.port);
