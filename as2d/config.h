@@ -83,6 +83,11 @@ struct StationConfig {
   std::filesystem::path tls_client_cert;
   std::filesystem::path tls_client_key;
   std::optional<std::string> tls_client_key_passphrase;
+  // Outboxes: how often they are scanned; transport failures and 5xx answers are retried
+  // after send_retry, doubling up to an hour, until send_give_up after the first attempt.
+  std::chrono::seconds outbox_poll{5};
+  std::chrono::seconds send_retry{60};
+  std::chrono::seconds send_give_up{24 * 3600};
 };
 
 enum class MdnMode { sync, async, none };
@@ -111,6 +116,12 @@ struct PartnerConfig {
   std::optional<std::pair<std::string, std::string>> send_auth;  // HTTP basic auth towards them: user, password
   std::filesystem::path tls_ca;  // CAs for their https url; empty: the system's store
   std::chrono::seconds send_timeout{120};
+  // Files put here are sent to the partner (as2d), then moved to outbox/sent or
+  // outbox/failed. Default data_dir/outbox/NAME for partners with a url; empty: none.
+  std::filesystem::path outbox;
+  // A file is taken once it has not changed for this long (0: at once, for files that
+  // are written elsewhere and renamed in). Names starting with '.' are never taken.
+  std::chrono::seconds outbox_stable{5};
   // Inbound policy.
   bool require_signed = true;
   bool require_encrypted = true;

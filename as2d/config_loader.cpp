@@ -36,6 +36,7 @@ const std::set<std::string> station_keys{
     "body_timeout",   "max_connections", "async_mdn_retry", "async_mdn_give_up", "tls",          "tls_cert",            "tls_key",
     "tls_key_passphrase_file",         "tls_key_passphrase_env",              "tls_min_version",
     "tls_ciphers",    "tls_ciphersuites",                "tls_client_ca",       "tls_client_auth",
+    "outbox_poll",    "send_retry",   "send_give_up",
     "mdn_url",        "tls_client_cert", "tls_client_key", "tls_client_key_passphrase_file",
     "tls_client_key_passphrase_env"};
 
@@ -45,7 +46,7 @@ const std::set<std::string> partner_keys{
     "mdn",             "auth_user",      "auth_password_hash",         "auth_password_hash_file",
     "auth_password_hash_env",          "async_mdn_urls", "async_mdn_ca",
     "compress",        "mdn_sign",       "content_type", "as2_version", "send_user", "send_password_file",
-    "send_password_env",               "tls_ca",         "send_timeout"};
+    "send_password_env",               "tls_ca",         "send_timeout", "outbox", "outbox_stable"};
 
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -194,6 +195,9 @@ Status load_sending(const Section& s, StationConfig& station) {
     if (!passphrase) return fail(passphrase.error());
     station.tls_client_key_passphrase = std::move(*passphrase);
   }
+  if (auto ok = read_optional(s, "outbox_poll", station.outbox_poll, parse_duration); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "send_retry", station.send_retry, parse_duration); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "send_give_up", station.send_give_up, parse_duration); !ok) return fail(ok.error());
   return {};
 }
 
@@ -310,6 +314,13 @@ Status load_partner_sending(const Section& s, PartnerConfig& partner) {
   }
   if (const auto ca = s.get("tls_ca"); ca && !ca->empty()) partner.tls_ca = s.path(*ca);
   if (auto ok = read_optional(s, "send_timeout", partner.send_timeout, parse_duration); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "outbox_stable", partner.outbox_stable,
+                              [](std::string_view v) -> Result<std::chrono::seconds> {
+                                if (trim(v) == "0") return std::chrono::seconds(0);
+                                return parse_duration(v);
+                              });
+      !ok)
+    return fail(ok.error());
   return {};
 }
 
@@ -398,6 +409,12 @@ Result<PartnerConfig> load_partner(const Section& s, const std::string& name, co
     partner.auth = BasicAuth{*user, *hash};
   }
   if (auto ok = load_partner_sending(s, partner); !ok) return fail(ok.error());
+  if (const auto outbox = s.get("outbox"); outbox && !outbox->empty()) {
+    if (partner.url.empty()) return fail(s.error("outbox", "needs the partner's url to send to"));
+    partner.outbox = s.path(*outbox);
+  } else if (!partner.url.empty()) {
+    partner.outbox = station.data_dir / "outbox" / name;
+  }
   if (partner.mdn == MdnMode::async && station.mdn_url.empty())
     return fail(s.error("mdn", "async needs [station] mdn_url, where the partner is to send the receipts"));
   return partner;

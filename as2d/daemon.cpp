@@ -33,6 +33,7 @@
 #include "server_state.h"
 #include "station_keys.h"
 #include "outbound_store.h"
+#include "outbox.h"
 #include "store.h"
 #include "tls.h"
 
@@ -257,6 +258,8 @@ int Daemon::serve() {
   MdnSender mdn_sender(**store, audit, state.station(), [&state] { return state.partners(); });
   state.set_mdn_waker([&mdn_sender] { mdn_sender.wake(); });
   mdn_sender.start();  // also delivers what a previous run left queued
+  OutboxWorker outbox(state, **outbound);
+  outbox.start();  // also finishes what a previous run left in the outbox queues
   Poco::ThreadPool pool("as2d", 2, station.limits.max_connections, 60);
   Poco::Net::HTTPServer server(new Router(state), pool, socket, params);
   server.start();
@@ -300,6 +303,7 @@ int Daemon::serve() {
   // connection's lock, which a request holds while it is handled) and closes idle ones.
   server.stopAll(false);
   pool.joinAll();
+  outbox.stop();
   mdn_sender.stop();  // after the requests: whatever they queued stays queued for the next start
   Poco::ErrorHandler::set(previous_handler);
   audit.emit(Event::daemon_stopped, {});

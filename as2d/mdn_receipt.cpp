@@ -8,6 +8,7 @@
 #include <payload/mdn/parse.h>
 #include <payload/mime/content_type.h>
 
+#include "file_moves.h"
 #include "sender.h"
 
 namespace as2d {
@@ -107,6 +108,10 @@ HttpAnswer receive_async_mdn(const ServerState& state, const Partner& partner, c
     audit.emit(Event::store_failed, {{"partner", partner.config.name}, {"message_id", original}, {"error", saved.error().message()}});
     return text(500, "the message store is unavailable; please retry");
   }
+  // An outbox file already in sent/ gets its receipt beside it.
+  const std::filesystem::path file(record.file);
+  if (record.origin == "outbox" && file.parent_path().filename() == "sent")
+    (void)write_beside(file.parent_path(), file.filename().string() + ".mdn", wire);
   audit.emit(Event::mdn_received, {{"partner", partner.config.name},
                                    {"message_id", original},
                                    {"disposition", record.disposition},

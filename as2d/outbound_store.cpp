@@ -36,10 +36,14 @@ constexpr const char* schema = R"(CREATE TABLE IF NOT EXISTS outbound (
   state TEXT NOT NULL,
   disposition TEXT NOT NULL,
   mdn BLOB,
-  error TEXT NOT NULL
+  error TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  next_attempt_at INTEGER NOT NULL
 ))";
 
-constexpr std::array<std::pair<SendState, std::string_view>, 9> state_names{{
+constexpr std::array<std::pair<SendState, std::string_view>, 11> state_names{{
+    {SendState::queued, "queued"},
     {SendState::sending, "sending"},
     {SendState::transport_failed, "transport_failed"},
     {SendState::http_error, "http_error"},
@@ -49,6 +53,7 @@ constexpr std::array<std::pair<SendState, std::string_view>, 9> state_names{{
     {SendState::negative, "negative"},
     {SendState::mic_mismatch, "mic_mismatch"},
     {SendState::bad_mdn, "bad_mdn"},
+    {SendState::given_up, "given_up"},
 }};
 
 }  // namespace
@@ -68,7 +73,8 @@ std::optional<SendState> parse_send_state(std::string_view name) noexcept {
 }
 
 bool is_final(SendState state) noexcept {
-  return state != SendState::sending && state != SendState::awaiting_mdn && state != SendState::transport_failed;
+  return state != SendState::queued && state != SendState::sending && state != SendState::awaiting_mdn &&
+         state != SendState::transport_failed;
 }
 
 OutboundStore::OutboundStore(std::unique_ptr<Poco::Data::Session> session) : m_session(std::move(session)) {}
@@ -96,39 +102,90 @@ Status OutboundStore::save(const OutboundRecord& r) {
   const std::lock_guard lock(m_mutex);
   try {
     *m_session << "INSERT OR REPLACE INTO outbound (message_key, message_id, partner, file, size, mic, mdn_mode, "
-                  "created_at, sent_at, attempts, http_status, state, disposition, mdn, error) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "created_at, sent_at, attempts, http_status, state, disposition, mdn, error, filename, origin, "
+                  "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         bind(key), use(copy.message_id), use(copy.partner), use(copy.file), bind(size), use(copy.mic), use(copy.mdn_mode),
         use(copy.created_at), use(copy.sent_at), use(copy.attempts), use(copy.http_status), bind(state),
-        use(copy.disposition), use(mdn), use(copy.error), now;
+        use(copy.disposition), use(mdn), use(copy.error), use(copy.filename), use(copy.origin), use(copy.next_attempt_at),
+        now;
     return {};
   } catch (const Poco::Exception& e) {
     return fail(Errc::io, "the message store: " + e.displayText());
   }
 }
 
-Result<std::optional<OutboundRecord>> OutboundStore::find(std::string_view message_id) {
-  const std::string key = MessageStore::message_key(message_id);
-  const std::lock_guard lock(m_mutex);
-  try {
-    OutboundRecord r;
-    Poco::Int64 size = 0;
-    std::string state;
-    Poco::Nullable<Poco::Data::BLOB> mdn;
-    Poco::Data::Statement select(*m_session);
-    select << "SELECT message_id, partner, file, size, mic, mdn_mode, created_at, sent_at, attempts, http_status, state, "
-              "disposition, mdn, error FROM outbound WHERE message_key = ?",
-        into(r.message_id), into(r.partner), into(r.file), into(size), into(r.mic), into(r.mdn_mode), into(r.created_at),
-        into(r.sent_at), into(r.attempts), into(r.http_status), into(state), into(r.disposition), into(mdn), into(r.error),
-        bind(key);
-    if (select.execute() == 0) return std::optional<OutboundRecord>();
+namespace {
+
+constexpr const char* columns =
+    "message_id, partner, file, size, mic, mdn_mode, created_at, sent_at, attempts, http_status, state, disposition, mdn, "
+    "error, filename, origin, next_attempt_at";
+
+// The rows a SELECT of `columns` with one bound parameter gives.
+std::vector<OutboundRecord> select_rows(Poco::Data::Session& session, const std::string& where,
+                                        Poco::Data::AbstractBinding::Ptr binding,
+                                        Poco::Data::AbstractBinding::Ptr second = nullptr) {
+  std::vector<OutboundRecord> rows;
+  OutboundRecord r;
+  Poco::Int64 size = 0;
+  std::string state;
+  Poco::Nullable<Poco::Data::BLOB> mdn;
+  Poco::Data::Statement select(session);
+  select << "SELECT " << columns << " FROM outbound " << where, into(r.message_id), into(r.partner), into(r.file),
+      into(size), into(r.mic), into(r.mdn_mode), into(r.created_at), into(r.sent_at), into(r.attempts),
+      into(r.http_status), into(state), into(r.disposition), into(mdn), into(r.error), into(r.filename), into(r.origin),
+      into(r.next_attempt_at), binding, range(0, 1);
+  if (second) select, second;
+  while (!select.done()) {
+    if (select.execute() == 0) break;
     r.size = static_cast<std::uint64_t>(size);
     r.state = parse_send_state(state).value_or(SendState::sending);
+    r.mdn.reset();
     if (!mdn.isNull()) {
       const auto& blob = mdn.value();
       r.mdn = std::string(reinterpret_cast<const char*>(blob.rawContent()), blob.size());
     }
-    return std::optional<OutboundRecord>(std::move(r));
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+}  // namespace
+
+Result<std::optional<OutboundRecord>> OutboundStore::find(std::string_view message_id) {
+  std::string key = MessageStore::message_key(message_id);
+  const std::lock_guard lock(m_mutex);
+  try {
+    auto rows = select_rows(*m_session, "WHERE message_key = ?", use(key));
+    if (rows.empty()) return std::optional<OutboundRecord>();
+    return std::optional<OutboundRecord>(std::move(rows.front()));
+  } catch (const Poco::Exception& e) {
+    return fail(Errc::io, "the message store: " + e.displayText());
+  }
+}
+
+Result<std::vector<OutboundRecord>> OutboundStore::due_outbox(const std::string& partner, std::int64_t now_seconds,
+                                                              int limit) {
+  std::string name = partner;
+  Poco::Int64 due = now_seconds;
+  const std::lock_guard lock(m_mutex);
+  try {
+    return select_rows(*m_session,
+                       "WHERE origin = 'outbox' AND partner = ? AND state IN ('queued', 'sending', 'transport_failed', "
+                       "'http_error') AND next_attempt_at <= ? ORDER BY created_at, message_key LIMIT " +
+                           std::to_string(limit),
+                       use(name), use(due));
+  } catch (const Poco::Exception& e) {
+    return fail(Errc::io, "the message store: " + e.displayText());
+  }
+}
+
+Result<std::optional<OutboundRecord>> OutboundStore::find_by_file(const std::string& file) {
+  std::string path = file;
+  const std::lock_guard lock(m_mutex);
+  try {
+    auto rows = select_rows(*m_session, "WHERE file = ?", use(path));
+    if (rows.empty()) return std::optional<OutboundRecord>();
+    return std::optional<OutboundRecord>(std::move(rows.front()));
   } catch (const Poco::Exception& e) {
     return fail(Errc::io, "the message store: " + e.displayText());
   }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <payload/core/error.h>
 
@@ -26,6 +27,7 @@ namespace as2d {
 
 // Where a sent message stands (docs/as2.md, "Sending").
 enum class SendState {
+  queued,            // taken from an outbox, not sent yet
   sending,           // recorded, the POST not answered yet (or the sender crashed)
   transport_failed,  // no HTTP answer: connection, TLS, timeout
   http_error,        // an HTTP answer other than 2xx and no MDN
@@ -35,6 +37,7 @@ enum class SendState {
   negative,          // an authentic MDN with a negative disposition
   mic_mismatch,      // the MDN's Received-Content-MIC is not the MIC we recorded
   bad_mdn,           // the MDN's signature does not verify, or it is no MDN for this message
+  given_up,          // outbox: the retries were spent (send_give_up) or the file vanished
 };
 
 [[nodiscard]] std::string_view send_state_name(SendState state) noexcept;
@@ -57,6 +60,9 @@ struct OutboundRecord {
   std::string disposition;         // of the MDN, when one came
   std::optional<std::string> mdn;  // the MDN exactly as received (header lines, empty line, body)
   std::string error;               // why the state is not a success
+  std::string filename;            // the Content-Disposition filename sent; empty: the file's own
+  std::string origin = "command";  // "command" (payload as2 send) or "outbox" (as2d)
+  std::int64_t next_attempt_at = 0;  // outbox: Unix seconds of the next attempt
 };
 
 class OutboundStore final {
@@ -71,6 +77,12 @@ public:
   [[nodiscard]] payload::Status save(const OutboundRecord& record);
   // The row for this Message-ID (brackets ignored). Errors: io.
   [[nodiscard]] payload::Result<std::optional<OutboundRecord>> find(std::string_view message_id);
+  // Outbox rows of this partner that are not finished (queued, sending, transport_failed,
+  // http_error), due at `now`, oldest first, at most `limit`. Errors: io.
+  [[nodiscard]] payload::Result<std::vector<OutboundRecord>> due_outbox(const std::string& partner, std::int64_t now,
+                                                                        int limit);
+  // The row that names `file` (a claimed outbox file has one). Errors: io.
+  [[nodiscard]] payload::Result<std::optional<OutboundRecord>> find_by_file(const std::string& file);
 
 private:
   explicit OutboundStore(std::unique_ptr<Poco::Data::Session> session);

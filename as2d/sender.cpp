@@ -31,7 +31,9 @@ Result<as2::PackOptions> pack_options(const SendContext& context, const std::fil
   pack.headers.to = policy.as2_id;
   pack.headers.message_id = options.message_id;
   pack.headers.version = policy.as2_version;
-  pack.headers.subject = options.subject.empty() ? "AS2 message " + file.filename().string() : options.subject;
+  const std::string name = options.filename.empty() ? file.filename().string() : options.filename;
+  pack.headers.subject = options.subject.empty() ? "AS2 message " + name : options.subject;
+  pack.filename = options.filename;
   pack.content_type = policy.content_type;
   pack.compression = policy.compress;
   if (policy.sign) {
@@ -138,22 +140,24 @@ Result<SendOutcome> send_file(const SendContext& context, const std::filesystem:
 
   SendOutcome outcome;
   OutboundRecord& record = outcome.record;
+  if (!options.message_id.empty()) {
+    // A resend carries on the first record.
+    auto previous = context.store.find(options.message_id);
+    if (!previous) return fail(previous.error());
+    if (*previous) record = std::move(**previous);
+  }
   record.message_id = packed->message_id;
   record.partner = context.partner.config.name;
   record.file = file.string();
+  record.filename = options.filename;
   std::error_code ec;
   record.size = std::filesystem::file_size(file, ec);
   record.mic = packed->mic.to_string();
   record.mdn_mode = std::string(mdn_mode_name(context.partner.config.mdn));
-  if (!options.message_id.empty()) {
-    // A resend keeps the first record's history.
-    auto previous = context.store.find(options.message_id);
-    if (!previous) return fail(previous.error());
-    if (*previous) {
-      record.created_at = (*previous)->created_at;
-      record.attempts = (*previous)->attempts;
-    }
-  }
+  record.disposition.clear();
+  record.mdn.reset();
+  record.error.clear();
+  record.http_status = 0;
   if (record.created_at.empty()) record.created_at = utc_now();
   record.state = SendState::sending;
   // Recorded before it goes out: whatever happens next, the Message-ID is known.

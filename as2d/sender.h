@@ -33,6 +33,8 @@ struct SendOptions {
   // message that may have arrived must not become a second message (i05 5.5).
   std::string message_id;
   std::string subject;  // empty: "AS2 message <filename>"
+  // The Content-Disposition filename; empty: the file's own name.
+  std::string filename;
 };
 
 struct SendOutcome {
@@ -44,6 +46,8 @@ struct SendOutcome {
 // url, a certificate, a filename that fails check_filename), io (the file, the store),
 // and the errors of as2::pack_file. Every outcome of the exchange itself, transport
 // failures included, is a SendOutcome whose record.state says what happened.
+// With options.message_id naming a row of the store, that row is carried on (its origin,
+// filename, creation time and attempt count).
 [[nodiscard]] payload::Result<SendOutcome> send_file(const SendContext& context, const std::filesystem::path& file,
                                                      const SendOptions& options = {});
 

@@ -56,7 +56,9 @@ int exit_code_for(as2d::SendState state) {
     case as2d::SendState::negative: return exit_negative_disposition;
     case as2d::SendState::mic_mismatch: return exit_mic_mismatch;
     case as2d::SendState::bad_mdn: return exit_bad_signature;
+    case as2d::SendState::queued:
     case as2d::SendState::sending:
+    case as2d::SendState::given_up:
     case as2d::SendState::transport_failed:
     case as2d::SendState::http_error: return exit_transport;
   }
