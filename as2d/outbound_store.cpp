@@ -170,8 +170,9 @@ Result<std::vector<OutboundRecord>> OutboundStore::due_outbox(const std::string&
   const std::lock_guard lock(m_mutex);
   try {
     return select_rows(*m_session,
-                       "WHERE origin = 'outbox' AND partner = ? AND state IN ('queued', 'sending', 'transport_failed', "
-                       "'http_error') AND next_attempt_at <= ? ORDER BY created_at, message_key LIMIT " +
+                       "WHERE origin = 'outbox' AND partner = ? AND (state IN ('queued', 'sending', 'transport_failed') OR "
+                       "(state = 'http_error' AND http_status >= 500)) AND next_attempt_at <= ? "
+                       "ORDER BY created_at, message_key LIMIT " +
                            std::to_string(limit),
                        use(name), use(due));
   } catch (const Poco::Exception& e) {

@@ -77,8 +77,8 @@ public:
   [[nodiscard]] payload::Status save(const OutboundRecord& record);
   // The row for this Message-ID (brackets ignored). Errors: io.
   [[nodiscard]] payload::Result<std::optional<OutboundRecord>> find(std::string_view message_id);
-  // Outbox rows of this partner that are not finished (queued, sending, transport_failed,
-  // http_error), due at `now`, oldest first, at most `limit`. Errors: io.
+  // Outbox rows of this partner still to be sent (queued, sending, transport_failed,
+  // http_error with a 5xx status), due at `now`, oldest first, at most `limit`. Errors: io.
   [[nodiscard]] payload::Result<std::vector<OutboundRecord>> due_outbox(const std::string& partner, std::int64_t now,
                                                                         int limit);
   // The row that names `file` (a claimed outbox file has one). Errors: io.

@@ -97,8 +97,10 @@ void OutboxWorker::work(const Partner& partner) {
 }
 
 // After a crash: a queued file without a row gets one; a file whose row is finished but
-// that was not moved yet is moved now.
+// that was not moved yet is moved now; half-written files beside sent ones go.
 void OutboxWorker::recover_queue(const Partner& partner) {
+  for (const auto dir : {outbox_sent_dir, outbox_failed_dir})
+    remove_stale_temporaries(partner.config.outbox / dir);
   const auto queue = partner.config.outbox / outbox_queue_dir;
   std::error_code ec;
   for (std::filesystem::directory_iterator it(queue, ec), end; !ec && it != end; it.increment(ec)) {
@@ -229,27 +231,32 @@ void OutboxWorker::send_due(const Partner& partner) {
   }
 }
 
-// Moves the queued file to sent/ or failed/, writes the MDN (and for failures the reason)
-// beside it, and records where it went.
+// Moves the queued file to sent/ or failed/ with the MDN (and for failures the reason)
+// beside it, and records where it went. Crash-safe in this order: the name is chosen, the
+// files beside it are written, the file is renamed, the row is updated. Interrupted
+// before the rename, the file is still queued and its row final: recover_queue() runs
+// this again, picks the same name (the payload's name is still free) and rewrites the
+// files beside it. After the rename there is nothing left in the queue to act on.
 void OutboxWorker::finish(const Partner& partner, OutboundRecord record, bool success) {
   auto& audit = m_state.audit();
   const auto dir = partner.config.outbox / (success ? outbox_sent_dir : outbox_failed_dir);
-  const std::string name = sanitize_filename(record.filename, "message");
-  auto moved = move_unique(record.file, dir, name);
-  if (!moved) {
-    audit.emit(Event::outbox_error, {{"partner", partner.config.name}, {"message_id", record.message_id}, {"error", moved.error().message()}});
-    return;
-  }
-  record.file = moved->string();
-  const auto final_name = moved->filename().string();
-  if (record.mdn) (void)write_beside(dir, final_name + ".mdn", *record.mdn);
-  if (!success) {
+  auto target = free_path(dir, sanitize_filename(record.filename, "message"));
+  payload::Status written;
+  if (target && record.mdn) written = write_beside(dir, target->filename().string() + ".mdn", *record.mdn);
+  if (target && written && !success) {
     const std::string reason = "message-id: " + record.message_id + "\nstate: " + std::string(send_state_name(record.state)) +
                                "\nattempts: " + std::to_string(record.attempts) + "\nhttp-status: " +
                                std::to_string(record.http_status) + "\ndisposition: " + record.disposition +
                                "\nerror: " + record.error + "\ntime: " + utc_now() + "\n";
-    (void)write_beside(dir, final_name + ".reason", reason);
+    written = write_beside(dir, target->filename().string() + ".reason", reason);
   }
+  payload::Status moved = !target ? payload::Status(payload::fail(target.error())) : written ? move_no_replace(record.file, *target) : written;
+  if (!moved) {
+    audit.emit(Event::outbox_error,
+               {{"partner", partner.config.name}, {"message_id", record.message_id}, {"error", moved.error().message()}});
+    return;
+  }
+  record.file = target->string();
   (void)m_store.save(record);
   audit.emit(success ? Event::message_delivered : Event::send_failed, {{"partner", partner.config.name},
                                                                         {"message_id", record.message_id},
