@@ -65,6 +65,17 @@ int exit_code_for(as2d::SendState state) {
   return exit_internal;
 }
 
+// The `error` names of docs/exit-codes.md for the codes a send ends with.
+std::string_view exit_code_name(int code) {
+  switch (code) {
+    case exit_negative_disposition: return "negative_disposition";
+    case exit_mic_mismatch: return "mic_mismatch";
+    case exit_bad_signature: return "bad_signature";
+    case exit_transport: return "transport";
+    default: return "internal";
+  }
+}
+
 Poco::JSON::Object::Ptr record_json(const as2d::OutboundRecord& r) {
   auto o = json_object();
   o->set("message_id", r.message_id);
@@ -79,7 +90,7 @@ Poco::JSON::Object::Ptr record_json(const as2d::OutboundRecord& r) {
   o->set("attempts", r.attempts);
   o->set("http_status", r.http_status);
   o->set("disposition", r.disposition);
-  o->set("error", r.error);
+  o->set("reason", r.error);
   return o;
 }
 
@@ -135,6 +146,10 @@ int run_send(const SendArgs& args) {
       if (args.common.json) {
         auto o = record_json(r);
         o->set("ok", code == exit_ok);
+        if (code != exit_ok) {
+          o->set("error", std::string(exit_code_name(code)));
+          o->set("message", file + ": " + std::string(as2d::send_state_name(r.state)) + ": " + r.error);
+        }
         o->set("exit_code", code);
         print_json(o);
       } else if (!args.common.quiet) {

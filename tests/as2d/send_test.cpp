@@ -6,6 +6,8 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <map>
+
 #include <payload/cms/certificate.h>
 #include <payload/cms/private_key.h>
 #include <payload/mdn/build.h>
@@ -13,6 +15,7 @@
 
 #include "as2d_fixture.h"
 #include "outbound_store.h"
+#include "proxy.h"
 #include "scripted_partner.h"
 #include "support/run.h"
 
@@ -271,6 +274,7 @@ TEST_CASE("send: MDNs that do not check out: another MIC exits 12, a wrong signe
     const auto sent = send(s.write_a(), "b", {file.string()});
     CHECK(sent.exit_code == 12);
     CHECK(sent.get("state") == "mic_mismatch");
+    CHECK(sent.get("error") == "mic_mismatch");
     CHECK(sent.err.find("MIC") != std::string::npos);
   }
   SECTION("signed by another key than the partner's") {
@@ -292,7 +296,8 @@ TEST_CASE("send: MDNs that do not check out: another MIC exits 12, a wrong signe
     const auto sent = send(s.write_a(), "b", {file.string()});
     CHECK(sent.exit_code == 4);
     CHECK(sent.get("state") == "bad_mdn");
-    CHECK(sent.get("error").find("no MDN") != std::string::npos);
+    CHECK(sent.get("error") == "bad_signature");
+    CHECK(sent.get("reason").find("no MDN") != std::string::npos);
   }
 }
 
@@ -353,4 +358,63 @@ TEST_CASE("send configuration: async MDNs need mdn_url, and legacy algorithms ne
   s.a_partner.erase("as2_version");
   checked = run_as2d({"--check-config", s.write_a().string()});
   CHECK(checked.exit_code == 0);
+}
+
+TEST_CASE("send: http_proxy carries the message, no_proxy bypasses it") {
+  Stations s;
+  ScriptedPartner proxy([](const ScriptedRequest&, int) { return ScriptedReply{200, {}, ""}; });
+  // Nobody listens at the partner's own address: only the proxy can deliver.
+  s.a_partner.set("url", "http://127.0.0.1:" + std::to_string(free_port()) + "/as2").set("mdn", "none");
+  const auto file = s.b.dir / "via-proxy.edi";
+  payload::test::write_file(file, "ISA*00~");
+  const std::vector<std::string> argv{payload::test::payload_cli(), "as2", "send", "--config", s.write_a().string(),
+                                      "--partner", "b", file.string()};
+  const std::string proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port());
+  const auto proxied = payload::test::run(argv, {}, {{"http_proxy", proxy_url}, {"no_proxy", "example.org"}});
+  INFO(proxied.err);
+  CHECK(proxied.exit_code == 0);
+  REQUIRE(proxy.requests().size() == 1);
+  CHECK_FALSE(proxy.requests()[0].body.empty());
+  CHECK(proxy.requests()[0].header("AS2-To") == "STATION");
+
+  const auto bypassed = payload::test::run(argv, {}, {{"http_proxy", proxy_url}, {"no_proxy", "localhost, 127.0.0.1"}});
+  CHECK(bypassed.exit_code == 13);
+  CHECK(proxy.requests().size() == 1);
+}
+
+TEST_CASE("proxy_for reads the variables as curl does") {
+  std::map<std::string, std::string> env;
+  const Environment lookup = [&env](const std::string& name) -> std::optional<std::string> {
+    const auto it = env.find(name);
+    return it == env.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+  auto none = proxy_for("https://as2.example.com/as2", lookup);
+  REQUIRE(none);
+  CHECK_FALSE(*none);
+
+  env = {{"https_proxy", "http://user:p%40ss@proxy.example:8080"}, {"HTTP_PROXY", "http://httpoxy:1"}};
+  auto https = proxy_for("https://as2.example.com/as2", lookup);
+  REQUIRE(https);
+  REQUIRE(*https);
+  CHECK((*https)->host == "proxy.example");
+  CHECK((*https)->port == 8080);
+  CHECK((*https)->user == "user");
+  CHECK((*https)->password == "p@ss");
+  auto plain = proxy_for("http://as2.example.com/as2", lookup);
+  REQUIRE(plain);
+  CHECK_FALSE(*plain);  // HTTP_PROXY (upper case) is never read
+
+  env = {{"all_proxy", "proxy.example"}, {"no_proxy", ".example.com"}};
+  auto fallback = proxy_for("http://as2.partner.org/", lookup);
+  REQUIRE(fallback);
+  REQUIRE(*fallback);
+  CHECK((*fallback)->port == 1080);
+  auto bypassed = proxy_for("https://as2.example.com/", lookup);
+  REQUIRE(bypassed);
+  CHECK_FALSE(*bypassed);
+
+  env = {{"https_proxy", "socks5://proxy.example:1080"}};
+  auto socks = proxy_for("https://as2.example.com/", lookup);
+  REQUIRE_FALSE(socks);
+  CHECK(socks.error().message().find("only HTTP proxies") != std::string::npos);
 }
