@@ -69,12 +69,23 @@ Result<DecodedBody> decode_body(const mime::Entity& entity) {
   return decoded;
 }
 
-tl::expected<void, Failure> unwrap(mime::Entity outer, const UnwrapContext& context, Unwrapped& out) {
+// The entity of a layer's output: parsed from the bytes in memory, or over the mapped spool file.
+Result<mime::Entity> parse_layer(Result<std::string> plain) {
+  if (!plain) return tl::unexpected(plain.error());
+  return mime::Entity::parse(std::move(*plain));
+}
+Result<mime::Entity> parse_layer(const std::shared_ptr<const io::MappedFile>& plain) {
+  return mime::Entity::parse(plain, plain->bytes(), 0, plain->bytes().size());
+}
+
+tl::expected<void, Failure> unwrap(mime::Entity outer, const UnwrapContext& context, Unwrapped& out,
+                                   std::shared_ptr<const io::MappedFile> outer_file) {
   static const std::vector<cms::Identity> no_identities;
   const auto& identities = context.identities != nullptr ? *context.identities : no_identities;
   Origin origin = Origin::http;
   // Optional so a large layer's buffer can be released once it is spooled.
   std::optional<mime::Entity> current(std::move(outer));
+  std::shared_ptr<const io::MappedFile> current_file = std::move(outer_file);  // under `current`, if mapped
   // Each layer at most once (checked below), so this ends after three layers at most.
   for (;;) {
     if (context.keep_trace) out.trace.push_back(TraceEntry{origin, *current});
@@ -93,7 +104,24 @@ tl::expected<void, Failure> unwrap(mime::Entity outer, const UnwrapContext& cont
       // Once a large layer is spooled, its bytes are not needed in memory any more.
       const auto release = [&] {
         *der = DecodedBody{};
-        if (!context.keep_trace) current.reset();
+        if (!context.keep_trace) {
+          current.reset();
+          current_file.reset();
+        }
+      };
+      // The spooled form of a layer: its output mapped, and that mapping under the next entity.
+      std::shared_ptr<const io::MappedFile> spooled;
+      const auto spool = [&](const StreamOperation& operation) -> Result<std::string> {
+        auto mapped = through_mapped_spool(der->view, current_file, release, operation);
+        if (!mapped) return fail(mapped.error());
+        spooled = std::move(*mapped);
+        return std::string();
+      };
+      // `plain` is the in-memory output, or empty when the output went to `spooled`.
+      const auto next_entity = [&](Result<std::string> plain) -> Result<mime::Entity> {
+        current_file = spooled;
+        if (spooled == nullptr) return parse_layer(std::move(plain));
+        return parse_layer(spooled);
       };
       switch (sniff_cms(der->view)) {
         case CmsKind::enveloped_data:
@@ -102,9 +130,8 @@ tl::expected<void, Failure> unwrap(mime::Entity outer, const UnwrapContext& cont
           cms::DecryptReport report;
           auto plain = der->view.size() < spool_threshold
                            ? cms::decrypt(der->view, identities, context.decrypt, &report)
-                           : through_spool(der->view, release,
-                                           [&](const io::Input& in, const io::Output& spooled) -> Status {
-                                             auto done = cms::decrypt(in, spooled, identities, context.decrypt);
+                           : spool([&](const io::Input& in, const io::Output& spool_out) -> Status {
+                                             auto done = cms::decrypt(in, spool_out, identities, context.decrypt);
                                              if (!done) return fail(done.error());
                                              report = *done;
                                              return {};
@@ -115,7 +142,7 @@ tl::expected<void, Failure> unwrap(mime::Entity outer, const UnwrapContext& cont
                                                                      : Outcome::decryption_failed,
                            plain.error(), "decrypting");
           der = DecodedBody{};  // the ciphertext is no longer needed
-          auto next = mime::Entity::parse(std::move(*plain));
+          auto next = next_entity(std::move(plain));
           if (!next) return failure(Outcome::decryption_failed, next.error(), "the decrypted content is not a MIME entity");
           out.layers.push_back(Layer::encrypted);
           out.encryption = EncryptionReport{report, smime_type};
@@ -128,16 +155,15 @@ tl::expected<void, Failure> unwrap(mime::Entity outer, const UnwrapContext& cont
           cms::DecompressReport report;
           auto plain = der->view.size() < spool_threshold
                            ? cms::decompress(der->view, context.decompress, &report)
-                           : through_spool(der->view, release,
-                                           [&](const io::Input& in, const io::Output& spooled) -> Status {
-                                             auto done = cms::decompress(in, spooled, context.decompress);
+                           : spool([&](const io::Input& in, const io::Output& spool_out) -> Status {
+                                             auto done = cms::decompress(in, spool_out, context.decompress);
                                              if (!done) return fail(done.error());
                                              report = *done;
                                              return {};
                                            });
           if (!plain) return failure(Outcome::decompression_failed, plain.error(), "decompressing");
           der = DecodedBody{};
-          auto next = mime::Entity::parse(std::move(*plain));
+          auto next = next_entity(std::move(plain));
           if (!next) return failure(Outcome::decompression_failed, next.error(), "the decompressed content is not a MIME entity");
           // RFC 5402 4.1: compressed inside the signature = compressed before signing.
           const bool inside_signature =
@@ -206,6 +232,7 @@ tl::expected<void, Failure> unwrap(mime::Entity outer, const UnwrapContext& cont
       return failure(Outcome::unexpected_processing_error, Errc::unsupported,
                      type->media_type() + " payload: multiple attachments (RFC 6362) are not supported");
     out.payload = std::move(*current);
+    out.payload_file = std::move(current_file);
     return {};
   }
 }

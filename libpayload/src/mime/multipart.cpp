@@ -123,7 +123,7 @@ Result<std::vector<Entity>> split_multipart(const Entity& multipart) {
       return fail(Errc::bad_data, "multipart body ends without the close delimiter '" + dash_boundary + "--'");
     }
     const std::size_t end = part_end(body, begin, following.begin);
-    auto part = Entity::parse(multipart.buffer(), multipart.body_offset() + begin, end - begin, multipart.depth() + 1);
+    auto part = Entity::parse(multipart.buffer(), multipart.buffer_bytes(), multipart.body_offset() + begin, end - begin, multipart.depth() + 1);
     if (!part) return tl::unexpected(part.error().with_context("multipart part " + std::to_string(parts.size() + 1)));
     parts.push_back(std::move(*part));
     delimiter = following;
