@@ -8,6 +8,27 @@
 
 namespace payload::as2::detail {
 
+Result<io::SpoolFile> spool_copy(std::string_view bytes, const io::MappedFile& file) {
+  auto spool = io::SpoolFile::create();
+  if (!spool) return fail(spool.error());
+  const int fd = spool->output().fd;
+  const auto offset = static_cast<std::uint64_t>(bytes.data() - file.bytes().data());
+  if (auto copied = io::copy_range(file.fd(), offset, bytes.size(), fd); !copied) return fail(copied.error());
+  if (::lseek(fd, 0, SEEK_SET) != 0) return fail(io::errno_error("spool file", errno));
+  return spool;
+}
+
+Status visit_in_windows(std::string_view bytes, const io::MappedFile* file,
+                        const std::function<Status(std::string_view)>& visit) {
+  const bool mapped = file != nullptr && file->contains(bytes);
+  for (std::size_t at = 0; at < bytes.size(); at += spool_threshold) {
+    const std::string_view window = bytes.substr(at, spool_threshold);
+    if (auto ok = visit(window); !ok) return ok;
+    if (mapped) file->release(window);
+  }
+  return {};
+}
+
 namespace {
 
 // Both forms: the operation from `input` (see through_mapped_spool) into a new spool file.
@@ -21,16 +42,14 @@ Result<io::SpoolFile> run_spooled(std::string_view input, const std::shared_ptr<
     fd = within->fd();
     if (::lseek(fd, input.data() - within->bytes().data(), SEEK_SET) < 0) return fail(io::errno_error("spool file", errno));
   } else {
-    auto spool = io::SpoolFile::create();
+    auto spool = within != nullptr && within->contains(input) ? spool_copy(input, *within) : io::SpoolFile::create();
     if (!spool) return fail(spool.error());
     in.emplace(std::move(*spool));
     fd = in->output().fd;
-    const auto copied = within != nullptr && within->contains(input)
-                            ? io::copy_range(within->fd(), static_cast<std::uint64_t>(input.data() - within->bytes().data()),
-                                             size, fd)
-                            : io::write_all(fd, input);
-    if (!copied) return fail(copied.error());
-    if (::lseek(fd, 0, SEEK_SET) != 0) return fail(io::errno_error("spool file", errno));
+    if (within == nullptr || !within->contains(input)) {
+      if (auto written = io::write_all(fd, input); !written) return fail(written.error());
+      if (::lseek(fd, 0, SEEK_SET) != 0) return fail(io::errno_error("spool file", errno));
+    }
   }
   release_input();
   auto out = io::SpoolFile::create();

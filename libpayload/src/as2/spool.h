@@ -39,4 +39,14 @@ using StreamOperation = std::function<Status(const io::Input&, const io::Output&
                                                                                  const std::function<void()>& release_input,
                                                                                  const StreamOperation& operation);
 
+// A copy of `bytes`, which lie in `file`, in a new anonymous spool file positioned at its
+// start: made in the kernel, without touching the mapping. Errors: io.
+[[nodiscard]] Result<io::SpoolFile> spool_copy(std::string_view bytes, const io::MappedFile& file);
+
+// Hands `bytes` to `visit` in windows of spool_threshold bytes; when they lie in `file`,
+// each window's pages are given back once visited, so a pass over a large mapped layer
+// does not leave it all resident. Stops at the first error.
+[[nodiscard]] Status visit_in_windows(std::string_view bytes, const io::MappedFile* file,
+                                      const std::function<Status(std::string_view)>& visit);
+
 }  // namespace payload::as2::detail

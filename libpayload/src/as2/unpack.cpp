@@ -172,7 +172,7 @@ tl::expected<Opened, UnpackFailure> open_layers(Report report, mime::Entity oute
   } else {
     const cms::DigestAlg digest =
         report.receipt ? report.receipt->mic_algorithm : options.receipt_policy.default_mic_algorithm;
-    auto mic = mdn::compute_mic(report.layers.empty() ? payload.body() : payload.raw(), digest);
+    auto mic = detail::compute_mic(report.layers.empty() ? payload.body() : payload.raw(), unwrapped.payload_file.get(), digest);
     if (!mic) return failed(Outcome::unexpected_processing_error, mic.error(), std::move(report));
     report.mic = std::move(*mic);
   }
@@ -243,9 +243,10 @@ UnpackToFileResult unpack(std::span<const std::pair<std::string, std::string>> h
 
   auto opened = open_layers(std::move(*report), std::move(*outer), std::move(*mapped), options);
   if (!opened) return tl::unexpected(std::move(opened.error()));
-  auto decoded = detail::decode_body(*opened->unwrapped.payload);
+  const io::MappedFile* file = opened->unwrapped.payload_file.get();
+  auto decoded = detail::decode_body(*opened->unwrapped.payload, file);
   if (!decoded) return failed(Outcome::unexpected_processing_error, decoded.error().with_context("payload"), std::move(opened->report));
-  if (auto ok = write_payload(*decoded, opened->unwrapped.payload_file.get(), payload); !ok)
+  if (auto ok = write_payload(*decoded, decoded->file != nullptr ? decoded->file.get() : file, payload); !ok)
     return failed(Outcome::unexpected_processing_error, ok.error().with_context("writing the payload"), std::move(opened->report));
   return UnpackedToFile{std::move(opened->report), decoded->view.size()};
 }

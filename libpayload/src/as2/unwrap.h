@@ -51,12 +51,19 @@ struct Unwrapped {
 };
 
 // A body with its transfer encoding undone: a view into the entity for the identity
-// encodings, else an owned copy.
+// encodings, else an owned copy, or for a large base64 body in a mapped file a view of
+// the spool file it was decoded into (window by window, the text's pages given back).
 struct DecodedBody {
   std::string owned;
   std::string_view view;
+  std::shared_ptr<const io::MappedFile> file;  // under `view` when it was decoded into one
 };
-[[nodiscard]] Result<DecodedBody> decode_body(const mime::Entity& entity);
+// `file`: the mapped file under `entity`, if any.
+[[nodiscard]] Result<DecodedBody> decode_body(const mime::Entity& entity, const io::MappedFile* file = nullptr);
+
+// mdn::compute_mic over `bytes`; when they lie in `file`, window by window with the
+// pages given back (visit_in_windows).
+[[nodiscard]] Result<mdn::Mic> compute_mic(std::string_view bytes, const io::MappedFile* file, cms::DigestAlg algorithm);
 
 // Unwraps `outer` layer by layer into `out`; on failure `out` holds what was found.
 // `outer_file`: the mapped file `outer` was parsed from, if it was (large layers are then
