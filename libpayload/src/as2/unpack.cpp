@@ -232,11 +232,14 @@ UnpackToFileResult unpack(std::span<const std::pair<std::string, std::string>> h
   if (!S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) < offset)
     return unexpected(Error(Errc::usage, "message body: not a regular file of at least " + std::to_string(offset) + " bytes"));
   const std::uint64_t size = static_cast<std::uint64_t>(st.st_size) - offset;
-  auto spool = io::SpoolFile::create();
-  if (!spool) return unexpected(spool.error());
-  if (auto ok = io::write_all(spool->output().fd, *block); !ok) return unexpected(ok.error());
-  if (auto ok = io::copy_range(body.fd, offset, size, spool->output().fd); !ok) return unexpected(ok.error().with_context("message body"));
-  auto mapped = io::MappedFile::map(spool->output().fd);
+  // Only the mapping keeps the spool file: it is gone as soon as the first layer is done.
+  auto mapped = [&]() -> Result<std::shared_ptr<const io::MappedFile>> {
+    auto spool = io::SpoolFile::create();
+    if (!spool) return fail(spool.error());
+    if (auto ok = io::write_all(spool->output().fd, *block); !ok) return fail(ok.error());
+    if (auto ok = io::copy_range(body.fd, offset, size, spool->output().fd); !ok) return fail(ok.error().with_context("message body"));
+    return io::MappedFile::map(spool->output().fd);
+  }();
   if (!mapped) return unexpected(mapped.error());
   auto outer = mime::Entity::parse(*mapped, (*mapped)->bytes(), 0, (*mapped)->bytes().size());
   if (!outer) return unexpected(outer.error());
