@@ -182,11 +182,11 @@ tl::expected<void, Failure> unwrap(mime::Entity outer, const UnwrapContext& cont
           auto plain = der->view.size() < spool_threshold
                            ? cms::decrypt(der->view, identities, context.decrypt, &report)
                            : spool([&](const io::Input& in, const io::Output& spool_out) -> Status {
-                                             auto done = cms::decrypt(in, spool_out, identities, context.decrypt);
-                                             if (!done) return fail(done.error());
-                                             report = *done;
-                                             return {};
-                                           });
+                               auto done = cms::decrypt(in, spool_out, identities, context.decrypt);
+                               if (!done) return fail(done.error());
+                               report = *done;
+                               return {};
+                             });
           // A cipher the partner policy refuses is "not enveloped as agreed" (i05 8.5.4).
           if (!plain)
             return failure(plain.error().code() == Errc::unsupported ? Outcome::insufficient_message_security
@@ -207,11 +207,11 @@ tl::expected<void, Failure> unwrap(mime::Entity outer, const UnwrapContext& cont
           auto plain = der->view.size() < spool_threshold
                            ? cms::decompress(der->view, context.decompress, &report)
                            : spool([&](const io::Input& in, const io::Output& spool_out) -> Status {
-                                             auto done = cms::decompress(in, spool_out, context.decompress);
-                                             if (!done) return fail(done.error());
-                                             report = *done;
-                                             return {};
-                                           });
+                               auto done = cms::decompress(in, spool_out, context.decompress);
+                               if (!done) return fail(done.error());
+                               report = *done;
+                               return {};
+                             });
           if (!plain) return failure(Outcome::decompression_failed, plain.error(), "decompressing");
           der = DecodedBody{};
           auto next = next_entity(std::move(plain));
