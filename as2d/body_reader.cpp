@@ -55,20 +55,6 @@ std::string SpooledBody::peek(std::size_t limit) const {
   return head;
 }
 
-payload::Result<std::string> SpooledBody::take() {
-  if (!m_fd.valid()) return std::move(m_bytes);
-  std::string bytes(m_size, '\0');
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::pread(m_fd.get(), bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return payload::fail(payload::io::errno_error("request body spool", errno));
-    if (n == 0) return payload::fail(payload::Errc::io, "request body spool: shorter than written");
-    done += static_cast<std::size_t>(n);
-  }
-  return bytes;
-}
-
 tl::expected<SpooledBody, BodyError> spool_body(std::istream& in, std::optional<std::uint64_t> content_length,
                                                 const BodyLimits& limits, const std::filesystem::path& spool_dir,
                                                 const std::function<bool()>& peer_closed) {

@@ -47,7 +47,9 @@ struct BodyLimits {
 // Bodies up to this size are kept in memory while they arrive.
 inline constexpr std::size_t body_memory_limit = 1 << 20;
 
-// The whole body: in memory, or in an unlinked file (gone when closed).
+// The whole body: in memory, or in an unlinked file (gone when closed). A body in a file is
+// handed to the AS2 core as that file and never read into memory (issue 4: large bodies
+// are streamed to disk, not held whole in memory).
 class SpooledBody final {
 public:
   explicit SpooledBody(std::string bytes) : m_bytes(std::move(bytes)), m_size(m_bytes.size()) {}
@@ -55,8 +57,11 @@ public:
   [[nodiscard]] std::uint64_t size() const noexcept { return m_size; }
   // The first bytes (at most `limit`), left in place; empty when they cannot be read.
   [[nodiscard]] std::string peek(std::size_t limit = 16 * 1024) const;
-  // The bytes, taken out (call once). Errors: io.
-  [[nodiscard]] payload::Result<std::string> take();
+  [[nodiscard]] bool in_file() const noexcept { return m_fd.valid(); }
+  // The spool file (when in_file()), its size and offset 0 holding the whole body.
+  [[nodiscard]] payload::io::Input file() const noexcept { return payload::io::Input{m_fd.get(), {}, m_size}; }
+  // The bytes of a body in memory, taken out (call once; empty for a body in a file).
+  [[nodiscard]] std::string take_bytes() noexcept { return std::move(m_bytes); }
 
 private:
   payload::io::UniqueFd m_fd;

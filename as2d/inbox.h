@@ -48,6 +48,9 @@ public:
 
   // Errors: io (disk full, ...).
   [[nodiscard]] payload::Status write(std::span<const char> bytes);
+  // The temporary file, for writers that stream into it (the AS2 core writes a large
+  // payload there directly).
+  [[nodiscard]] payload::io::Output output() const { return payload::io::Output{m_fd.get(), m_temp}; }
   // fsync, rename to `name` (already sanitized) or the first free "name-N.ext", fsync the
   // directory. Returns the final path. Errors: io; then nothing is left behind.
   [[nodiscard]] payload::Result<std::filesystem::path> publish(std::string_view name);

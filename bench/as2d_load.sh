@@ -14,18 +14,9 @@ messages=${MESSAGES:-8000}
 as2d=$build/as2d/as2d
 load=$build/bench/as2d_load
 [ -x "$as2d" ] && [ -x "$load" ] || { echo "build as2d and as2d_load first: cmake --build $build --target as2d as2d_load" >&2; exit 2; }
-work=$(mktemp -d /tmp/as2d-load-XXXXXX)
-pid=
-cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-for who in station partner; do
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=BENCH ${who^^}" \
-    -keyout "$work/$who.key" -out "$work/$who.crt" 2>/dev/null
-done
+. bench/as2d_station.sh
+bench_workdir as2d-load
+bench_certs BENCH
 cat >"$work/as2d.ini" <<INI
 [station]
 as2_id = BENCH_STATION
@@ -40,15 +31,7 @@ max_connections = 32
 as2_id = BENCH_PARTNER
 cert = partner.crt
 INI
-"$as2d" --config "$work/as2d.ini" &
-pid=$!
-port=
-for _ in $(seq 100); do
-  port=$(sed -n 's/.*"name":"daemon_started".*"port":\([0-9]*\).*/\1/p' "$work/as2d.log" 2>/dev/null || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "as2d did not start" >&2; exit 1; }
+start_as2d "$as2d" "$work/as2d.ini"
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 for c in 1 16; do
@@ -56,9 +39,7 @@ for c in 1 16; do
     --station-cert "$work/station.crt" --connections "$c" --seconds "$seconds" --messages "$messages"
 done
 echo "as2d peak RSS: $(sed -n 's/^VmHWM:\s*//p' /proc/$pid/status), CPU time (user+system): $(awk -v t="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / t}' /proc/$pid/stat)"
-kill -TERM "$pid"
-wait "$pid"
-pid=
+stop_as2d
 
 sign=$(openssl speed -seconds 10 -multi "$(nproc)" rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $6}' | tail -1)
 echo "openssl speed rsa2048, $(nproc) processes: $sign sign/s; RSA-bound AS2 rate (2 private-key operations per message): $(awk -v s="$sign" 'BEGIN {printf "%.0f", s / 2}') msg/s"

@@ -181,6 +181,7 @@ struct UnpackArgs {
   std::vector<std::string> allow_digests;
   std::vector<std::string> allow_ciphers;
   std::string our_id, partner_id;
+  std::uint64_t max_decompressed = cms::DecompressLimits{}.max_output;
 };
 
 std::string_view layer_name(as2::Layer layer) {
@@ -377,18 +378,20 @@ int run_unpack(const UnpackArgs& args) {
   }
   options.require_signed = args.require_signed;
   options.require_encrypted = args.require_encrypted;
+  if (args.max_decompressed == 0) return report_error(Error(Errc::usage, "--max-decompressed must be at least 1"), args.common);
+  options.decompress.max_output = args.max_decompressed;
   if (!args.our_id.empty()) options.our_id = args.our_id;
   if (!args.partner_id.empty()) options.partner_id = args.partner_id;
 
   auto in = open_input(args.input);
   if (!in) return report_error(in.error(), args.common);
-  auto wire = io::read_all(in->input().fd);
-  if (!wire) return report_error(wire.error().with_context(args.input), args.common);
-  // The payload is released only after the whole message was processed.
+  // The payload is released only after the whole message was processed: unpack writes it
+  // to the target's temporary file (or stdout spool), which is committed below.
   auto target = OutputTarget::open(args.output, args.force, true);
   if (!target) return report_error(target.error(), args.common);
 
-  auto result = as2::unpack(std::move(*wire), options);
+  // The message is mapped, not read: memory does not hold it whole.
+  auto result = as2::unpack(in->input(), target->output(), options);
   const as2::Report& report = result ? result->report : result.error().report;
   const mdn::Disposition disposition =
       result ? mdn::processed() : mdn::processed_error(as2::disposition_modifier(result.error().outcome));
@@ -426,11 +429,6 @@ int run_unpack(const UnpackArgs& args) {
     return report_error(failure.error.with_context(args.input), args.common, details);
   }
   if (receipt_error) return report_error(*receipt_error, args.common, details);
-  {
-    const auto out = target->output();
-    if (auto status = io::write_all(out.fd, std::span<const char>(result->payload.data(), result->payload.size())); !status)
-      return report_error(status.error().with_context(target->name()), args.common);
-  }
   if (auto status = target->commit(); !status) return report_error(status.error(), args.common);
   details->set("outcome", std::string("processed"));
   if (args.common.json) {
@@ -571,6 +569,8 @@ void register_as2_commands(CLI::App& app, int& exit_code) {
   unpack->add_option("--allow-cipher", u->allow_ciphers, "Also accept this content cipher (des-ede3-cbc) (repeatable)")->allow_extra_args(false);
   unpack->add_option("--our-id", u->our_id, "Require AS2-To to be this id");
   unpack->add_option("--partner-id", u->partner_id, "Require AS2-From to be this id");
+  unpack->add_option("--max-decompressed", u->max_decompressed,
+                     "Refuse a compressed layer whose content exceeds BYTES (default 1 GiB; a bomb guard)");
   add_common_options(*unpack, u->common, true);
   unpack->callback([u, &exit_code] { exit_code = run_unpack(*u); });
 

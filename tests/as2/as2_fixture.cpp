@@ -3,6 +3,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <payload/io/file.h>
+
 #include "support/run.h"
 
 namespace payload::test {
@@ -76,6 +81,19 @@ as2::UnpackOptions base_unpack_options() {
   options.our_id = "PEER_B";
   options.partner_id = "PEER A";
   return options;
+}
+
+UnpackedFile unpack_file(std::string_view wire, const as2::UnpackOptions& options) {
+  TempDir dir;
+  write_file(dir / "message", wire);
+  auto message = io::InputFile::open(dir / "message");
+  REQUIRE(message);
+  const io::UniqueFd out(::open((dir / "payload").c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  REQUIRE(out.valid());
+  UnpackedFile unpacked{as2::unpack(message->input(), io::Output{out.get(), dir / "payload"}, options), read_file(dir / "payload"), {}};
+  if (!unpacked.result)
+    unpacked.error = std::string(as2::outcome_name(unpacked.result.error().outcome)) + ": " + unpacked.result.error().error.message();
+  return unpacked;
 }
 
 }  // namespace payload::test

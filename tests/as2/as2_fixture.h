@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <payload/as2/pack.h>
@@ -50,5 +51,13 @@ as2::PackOptions base_pack_options();
 // Unpack options matching base_pack_options, trusting the openssl-made identity on both
 // sides, with nothing required.
 as2::UnpackOptions base_unpack_options();
+
+// unpack's file form on `wire`, written to a message file first; the payload file read back.
+struct UnpackedFile {
+  as2::UnpackToFileResult result;
+  std::string payload;  // what was written to the payload file
+  std::string error;    // outcome and message when it failed
+};
+UnpackedFile unpack_file(std::string_view wire, const as2::UnpackOptions& options);
 
 }  // namespace payload::test

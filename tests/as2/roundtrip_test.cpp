@@ -131,6 +131,16 @@ void round_trip(const Shape& shape, const std::string& payload) {
                                         : shape.compression == Compression::before_signing ? CompressionOrder::before_signing
                                                                                            : CompressionOrder::after_signing));
   }
+
+  // The file form (a message file mapped, the payload written to a file) finds the same.
+  const auto from_file = test::unpack_file(packed->http.wire(), unpack_options(shape));
+  INFO(from_file.error);
+  REQUIRE(from_file.result);
+  CHECK(from_file.payload == payload);
+  CHECK(from_file.result->payload_size == payload.size());
+  CHECK(from_file.result->report.mic == report.mic);
+  CHECK(from_file.result->report.layers == report.layers);
+  CHECK(from_file.result->report.filename == report.filename);
 }
 
 const std::vector<std::optional<cms::ContentCipher>> kCiphers{

@@ -7,8 +7,10 @@
 #include <Poco/JSON/Parser.h>
 #include <signal.h>
 
+#include <payload/as2/pack.h>
 #include <payload/cms/algorithms.h>
 #include <payload/cms/certificate.h>
+#include <payload/cms/private_key.h>
 #include <payload/mdn/parse.h>
 
 #include "as2d_fixture.h"
@@ -408,5 +410,54 @@ TEST_CASE("a chunked upload is received like a framed one") {
   CHECK(parse_reply(reply, interop_dir() / "keys" / "b.crt").disposition.is_success());
   const auto row = stored_row(setup, "a", vector.header("Message-ID"));
   CHECK(payload::test::read_file(row.file_path) == expected_payload(vector));
+  CHECK(daemon.stop() == 0);
+}
+
+// Bodies over 1 MiB are unpacked from their spool file, the payload written straight into
+// the inbox temporary (issue 4: large bodies are streamed to disk).
+TEST_CASE("a 12 MiB signed, compressed and encrypted message is stored from its spool file") {
+  const auto keys = interop_dir() / "keys";
+  auto a_key = payload::cms::PrivateKey::load(keys / "a.key");
+  auto a_crt = payload::cms::Certificate::load(keys / "a.crt");
+  auto b_crt = payload::cms::Certificate::load(keys / "b.crt");
+  REQUIRE(a_key);
+  REQUIRE(a_crt);
+  REQUIRE(b_crt);
+  payload::as2::PackOptions options;
+  options.headers.from = "PEER_A";
+  options.headers.to = "PEER_B";
+  options.filename = "large.bin";
+  options.mdn = payload::as2::MdnRequest{"PEER_A", {payload::cms::DigestAlg::sha256}, ""};
+  options.sign = payload::as2::SignSpec{payload::cms::Identity{*a_crt, *a_key}, {}, mdn::MicalgSpelling::rfc5751};
+  options.encrypt = payload::as2::EncryptSpec{{*b_crt}, {}};
+  options.compression = payload::as2::Compression::before_signing;
+  const std::string content = payload::test::pseudo_random_bytes(std::size_t{12} << 20, 71);
+  auto packed = payload::as2::pack(content, options);
+  REQUIRE(packed);
+  const WireMessage message{packed->http.headers, packed->http.body};
+
+  InteropSetup setup;
+  Daemon daemon(setup.write());
+  SECTION("stored byte for byte, with the sender's MIC in the MDN") {
+    const auto reply = post(daemon.port(), message);
+    REQUIRE(reply.status == 200);
+    const auto report = parse_reply(reply, keys / "b.crt");
+    CHECK(report.disposition.is_success());
+    REQUIRE(report.mic);
+    CHECK(*report.mic == packed->mic);
+    const auto row = stored_row(setup, "a", packed->message_id);
+    CHECK(std::filesystem::path(row.file_path).filename() == "large.bin");
+    CHECK(payload::test::read_file(row.file_path) == content);
+    CHECK(inbox_files(setup.data() / "inbox" / "a").size() == 1);
+  }
+  SECTION("a changed byte fails it, and nothing is left in the inbox") {
+    WireMessage changed = message;
+    changed.body[changed.body.size() / 2] = static_cast<char>(changed.body[changed.body.size() / 2] ^ 0x01);
+    const auto reply = post(daemon.port(), changed);
+    REQUIRE(reply.status == 200);
+    CHECK_FALSE(parse_reply(reply, keys / "b.crt").disposition.is_success());
+    CHECK(inbox_files(setup.data() / "inbox" / "a").empty());
+  }
+  CHECK(inbox_files(setup.data() / "tmp").empty());
   CHECK(daemon.stop() == 0);
 }

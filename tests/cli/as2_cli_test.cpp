@@ -27,9 +27,9 @@ constexpr int kUsage = 2, kBadData = 3, kBadSignature = 4, kNegativeDisposition 
 
 bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
-RunResult cli(std::vector<std::string> args) {
+RunResult cli(std::vector<std::string> args, const std::string& input = {}) {
   args.insert(args.begin(), payload_cli());
-  return run(args);
+  return run(args, input);
 }
 
 // The value of a "key: value" line of the text output.
@@ -279,6 +279,25 @@ TEST_CASE("as2 unpack of a tampered message writes no payload but an error MDN",
   CHECK(contains(wrong_key.err, "decryption-failed"));
   CHECK_FALSE(fs::exists(dir3 / "payload.out"));
   CHECK(contains(read_file(dir3 / "mdn.out"), "processed/error: decryption-failed"));
+}
+
+TEST_CASE("as2 unpack --max-decompressed refuses a larger compressed layer, and a message from stdin works", "[as2][cli]") {
+  TempDir dir;
+  const Packed packed = pack(dir, {"--compress", "before-sign"});
+  const auto refused = unpack_as_b(dir, packed.message, {"--max-decompressed", "100"});
+  CHECK(refused.exit_code != 0);
+  CHECK(contains(refused.err, "decompression-failed"));
+  CHECK_FALSE(fs::exists(dir / "payload.out"));
+  CHECK(contains(read_file(dir / "mdn.out"), "processed/error: decompression-failed"));
+
+  // "-": the message comes through a pipe, is spooled, then unpacked like a file.
+  const auto& keys = Keys::get();
+  const auto piped = cli({"as2", "unpack", "--key", keys.key('b'), "--cert", keys.crt('b'), "--partner-cert", keys.crt('a'),
+                          "-", "-o", (dir / "payload.out").string()},
+                         read_file(packed.message));
+  INFO(piped.err);
+  CHECK(piped.exit_code == 0);
+  CHECK(read_file(dir / "payload.out") == kPayload);
 }
 
 TEST_CASE("as2 explain names the RFC variant for the MIC pack printed and none for a foreign MIC", "[as2][cli]") {

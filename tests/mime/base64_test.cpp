@@ -82,3 +82,34 @@ TEST_CASE("invalid base64 is bad_data with what and where") {
   REQUIRE_FALSE(nul);
   CHECK(nul.error().message().find("0x00") != std::string::npos);
 }
+
+TEST_CASE("base64 decoded in pieces cut anywhere equals the whole decode") {
+  std::string data;
+  for (int i = 0; i < 3001; ++i) data += static_cast<char>((i * 131 + 7) & 0xff);
+  const std::string text = base64_encode(data, 76);
+  for (const std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{77}, std::size_t{1000}, text.size()}) {
+    INFO("piece " << piece);
+    Base64Decoder decoder;
+    std::string out;
+    for (std::size_t at = 0; at < text.size(); at += piece) REQUIRE(decoder.update(std::string_view(text).substr(at, piece), out));
+    REQUIRE(decoder.finish(out));
+    CHECK(out == data);
+  }
+}
+
+TEST_CASE("base64 decoded in pieces reports errors at their offset in the whole text") {
+  Base64Decoder decoder;
+  std::string out;
+  REQUIRE(decoder.update("QUJD", out));
+  auto bad = decoder.update("RA=!", out);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().code() == Errc::bad_data);
+  CHECK(bad.error().message().find("offset 7") != std::string::npos);
+
+  Base64Decoder truncated;
+  std::string rest;
+  REQUIRE(truncated.update("QUJ", rest));
+  auto end = truncated.finish(rest);
+  REQUIRE_FALSE(end);
+  CHECK(end.error().message().find("truncated") != std::string::npos);
+}

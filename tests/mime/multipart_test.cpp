@@ -291,3 +291,28 @@ TEST_CASE("building a multipart body checks the boundary and the parts") {
   CHECK_FALSE(is_valid_boundary("semi;colon"));
   CHECK(is_valid_boundary("----=_Part_0_1.2 x"));
 }
+
+TEST_CASE("a boundary search that reports what it scanned finds the same parts") {
+  // Two parts, the first 20 MiB: the search passes several 8 MiB windows.
+  const std::string big(std::size_t{20} << 20, 'x');
+  const std::string text = "Content-Type: multipart/signed; boundary=\"b\"\r\n\r\n--b\r\n\r\n" + big +
+                           "\r\n--b\r\nContent-Type: text/plain\r\n\r\nsecond\r\n--b--\r\n";
+  auto message = parse_entity(text);
+  REQUIRE(message);
+  std::vector<std::string_view> scanned;
+  auto parts = split_multipart(*message, [&](std::string_view window) { scanned.push_back(window); });
+  REQUIRE(parts);
+  REQUIRE(parts->size() == 2);
+  CHECK((*parts)[0].body() == big);
+  CHECK((*parts)[1].body() == "second");
+  // Each window lies in the body, in order, and none holds a delimiter.
+  REQUIRE(scanned.size() >= 2);
+  const std::string_view body = message->body();
+  const char* last = body.data();
+  for (const auto window : scanned) {
+    CHECK(window.data() >= last);
+    CHECK(window.data() + window.size() <= body.data() + body.size());
+    CHECK(window.find("\n--b") == std::string_view::npos);
+    last = window.data() + window.size();
+  }
+}

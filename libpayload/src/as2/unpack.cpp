@@ -9,6 +9,13 @@
 #include <payload/mime/content_disposition.h>
 #include <payload/mime/http.h>
 
+#include <sys/stat.h>
+
+#include <cerrno>
+
+#include <payload/io/mapped_file.h>
+#include <payload/mime/header.h>
+
 #include "unwrap.h"
 
 namespace payload::as2 {
@@ -106,10 +113,9 @@ std::optional<std::pair<Outcome, Error>> read_headers(std::span<const std::pair<
   return problem;
 }
 
-}  // namespace
-
-UnpackResult unpack(std::span<const std::pair<std::string, std::string>> http_headers, std::string body,
-                    const UnpackOptions& options) {
+// The first step of every form: the AS2 header fields and the receipt request.
+tl::expected<Report, UnpackFailure> read_request(std::span<const std::pair<std::string, std::string>> http_headers,
+                                                 const UnpackOptions& options) {
   Report report;
   if (auto problem = read_headers(http_headers, options, report.headers))
     return failed(problem->first, std::move(problem->second), std::move(report));
@@ -121,10 +127,19 @@ UnpackResult unpack(std::span<const std::pair<std::string, std::string>> http_he
     }
     report.receipt = mdn::select_receipt_signing(requested ? &*requested : nullptr, options.receipt_policy);
   }
+  return report;
+}
 
-  auto outer = mime::entity_from_http(http_headers, std::move(body));
-  if (!outer) return failed(Outcome::unexpected_processing_error, outer.error(), std::move(report));
+struct Opened {
+  Report report;
+  detail::Unwrapped unwrapped;  // its payload is the payload entity
+};
 
+// The layers, the agreed security, the MIC and the filename: everything but the payload
+// bytes themselves, which each form delivers its own way.
+tl::expected<Opened, UnpackFailure> open_layers(Report report, mime::Entity outer,
+                                                std::shared_ptr<const io::MappedFile> outer_file,
+                                                const UnpackOptions& options) {
   detail::UnwrapContext context;
   context.identities = &options.identities;
   context.partners = &options.partner_certificates;
@@ -132,7 +147,7 @@ UnpackResult unpack(std::span<const std::pair<std::string, std::string>> http_he
   context.decrypt = options.decrypt;
   context.decompress = options.decompress;
   detail::Unwrapped unwrapped;
-  auto done = detail::unwrap(std::move(*outer), context, unwrapped);
+  auto done = detail::unwrap(std::move(outer), context, unwrapped, std::move(outer_file));
   report.layers = unwrapped.layers;
   report.encryption = unwrapped.encryption;
   report.signature = unwrapped.signature;
@@ -157,7 +172,7 @@ UnpackResult unpack(std::span<const std::pair<std::string, std::string>> http_he
   } else {
     const cms::DigestAlg digest =
         report.receipt ? report.receipt->mic_algorithm : options.receipt_policy.default_mic_algorithm;
-    auto mic = mdn::compute_mic(report.layers.empty() ? payload.body() : payload.raw(), digest);
+    auto mic = detail::compute_mic(report.layers.empty() ? payload.body() : payload.raw(), unwrapped.payload_file.get(), digest);
     if (!mic) return failed(Outcome::unexpected_processing_error, mic.error(), std::move(report));
     report.mic = std::move(*mic);
   }
@@ -170,11 +185,98 @@ UnpackResult unpack(std::span<const std::pair<std::string, std::string>> http_he
       if (auto ok = check_filename(*filename); !ok) return failed(Outcome::illegal_filename, ok.error(), std::move(report));
     }
   }
+  return Opened{std::move(report), std::move(unwrapped)};
+}
 
-  auto decoded = detail::decode_body(payload);
-  if (!decoded) return failed(Outcome::unexpected_processing_error, decoded.error().with_context("payload"), std::move(report));
-  Unpacked unpacked{std::move(report), decoded->owned.empty() ? std::string(decoded->view) : std::move(decoded->owned)};
+// Writes the payload entity's decoded body to `out`: from the mapped file under it by a
+// copy in the kernel when the body is its bytes as they are, so a large payload's pages
+// are not touched for it.
+Status write_payload(const detail::DecodedBody& decoded, const io::MappedFile* file, const io::Output& out) {
+  if (decoded.owned.empty() && file != nullptr && file->contains(decoded.view))
+    return io::copy_range(file->fd(), static_cast<std::uint64_t>(decoded.view.data() - file->bytes().data()),
+                          decoded.view.size(), out.fd);
+  return io::write_all(out.fd, decoded.view);
+}
+
+}  // namespace
+
+UnpackResult unpack(std::span<const std::pair<std::string, std::string>> http_headers, std::string body,
+                    const UnpackOptions& options) {
+  auto report = read_request(http_headers, options);
+  if (!report) return tl::unexpected(std::move(report.error()));
+  auto outer = mime::entity_from_http(http_headers, std::move(body));
+  if (!outer) return failed(Outcome::unexpected_processing_error, outer.error(), std::move(*report));
+  auto opened = open_layers(std::move(*report), std::move(*outer), nullptr, options);
+  if (!opened) return tl::unexpected(std::move(opened.error()));
+
+  auto decoded = detail::decode_body(*opened->unwrapped.payload);
+  if (!decoded) return failed(Outcome::unexpected_processing_error, decoded.error().with_context("payload"), std::move(opened->report));
+  Unpacked unpacked{std::move(opened->report), decoded->owned.empty() ? std::string(decoded->view) : std::move(decoded->owned)};
   return unpacked;
+}
+
+UnpackToFileResult unpack(std::span<const std::pair<std::string, std::string>> http_headers, const io::Input& body,
+                          std::uint64_t offset, const io::Output& payload, const UnpackOptions& options) {
+  auto report = read_request(http_headers, options);
+  if (!report) return tl::unexpected(std::move(report.error()));
+  const auto unexpected = [&](const Error& error) {
+    return failed(Outcome::unexpected_processing_error, error, std::move(*report));
+  };
+
+  // The outer entity is the MIME fields and the body, one after the other in one spool
+  // file (the body copied in the kernel), mapped: its layers are then read from there.
+  auto block = mime::http_header_block(http_headers);
+  if (!block) return unexpected(block.error());
+  struct stat st {};
+  if (::fstat(body.fd, &st) != 0) return unexpected(io::errno_error("message body", errno));
+  if (!S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) < offset)
+    return unexpected(Error(Errc::usage, "message body: not a regular file of at least " + std::to_string(offset) + " bytes"));
+  const std::uint64_t size = static_cast<std::uint64_t>(st.st_size) - offset;
+  // Only the mapping keeps the spool file: it is gone as soon as the first layer is done.
+  auto mapped = [&]() -> Result<std::shared_ptr<const io::MappedFile>> {
+    auto spool = io::SpoolFile::create();
+    if (!spool) return fail(spool.error());
+    if (auto ok = io::write_all(spool->output().fd, *block); !ok) return fail(ok.error());
+    if (auto ok = io::copy_range(body.fd, offset, size, spool->output().fd); !ok) return fail(ok.error().with_context("message body"));
+    return io::MappedFile::map(spool->output().fd);
+  }();
+  if (!mapped) return unexpected(mapped.error());
+  auto outer = mime::Entity::parse(*mapped, (*mapped)->bytes(), 0, (*mapped)->bytes().size());
+  if (!outer) return unexpected(outer.error());
+
+  auto opened = open_layers(std::move(*report), std::move(*outer), std::move(*mapped), options);
+  if (!opened) return tl::unexpected(std::move(opened.error()));
+  const io::MappedFile* file = opened->unwrapped.payload_file.get();
+  auto decoded = detail::decode_body(*opened->unwrapped.payload, file);
+  if (!decoded) return failed(Outcome::unexpected_processing_error, decoded.error().with_context("payload"), std::move(opened->report));
+  if (auto ok = write_payload(*decoded, decoded->file != nullptr ? decoded->file.get() : file, payload); !ok)
+    return failed(Outcome::unexpected_processing_error, ok.error().with_context("writing the payload"), std::move(opened->report));
+  return UnpackedToFile{std::move(opened->report), decoded->view.size()};
+}
+
+UnpackToFileResult unpack(const io::Input& wire, const io::Output& payload, const UnpackOptions& options) {
+  const auto unexpected = [](const Error& error) { return failed(Outcome::unexpected_processing_error, error, Report{}); };
+  // A pipe is spooled first: the body is mapped and read by position.
+  std::optional<io::SpoolFile> spool;
+  int fd = wire.fd;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return unexpected(io::errno_error("message", errno));
+  if (!S_ISREG(st.st_mode)) {
+    auto created = io::SpoolFile::create();
+    if (!created) return unexpected(created.error());
+    spool.emplace(std::move(*created));
+    fd = spool->output().fd;
+    if (auto ok = io::copy_to_end(wire.fd, fd); !ok) return unexpected(ok.error().with_context("message"));
+  }
+  // Only the header block is parsed here; the mapping's other pages are never touched.
+  auto mapped = io::MappedFile::map(fd);
+  if (!mapped) return unexpected(mapped.error());
+  auto block = mime::parse_header_block((*mapped)->bytes());
+  if (!block) return unexpected(block.error().with_context("HTTP header"));
+  if (!block->terminated) return unexpected(Error(Errc::bad_data, "HTTP header: no empty line ends the header block"));
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const mime::HeaderField& field : block->headers) headers.emplace_back(field.name, field.value);
+  return unpack(headers, io::Input{(*mapped)->fd(), wire.path, 0}, block->size, payload, options);
 }
 
 UnpackResult unpack(std::string wire, const UnpackOptions& options) {

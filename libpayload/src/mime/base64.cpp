@@ -53,45 +53,56 @@ std::string base64_encode(std::string_view data, std::size_t line_length) {
   return out;
 }
 
-Result<std::string> base64_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  unsigned accumulator = 0;
-  int filled = 0;   // sextets in the current group
-  int padding = 0;  // '=' seen so far
+Status Base64Decoder::update(std::string_view text, std::string& out) {
+  out.reserve(out.size() + text.size() / 4 * 3);
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\r' || c == '\n' || detail::is_wsp(c)) continue;
+    const std::size_t at = m_offset + i;
     if (c == '=') {
       // RFC 2045 6.8: '=' only pads the last group, to 2 or 3 data characters.
-      if (filled + padding < 2) return fail(Errc::bad_data, "base64 padding '=' at offset " + std::to_string(i) + " is misplaced");
-      ++padding;
-      if (filled + padding > 4) return fail(Errc::bad_data, "base64 padding '=' at offset " + std::to_string(i) + " is misplaced");
+      if (m_filled + m_padding < 2) return fail(Errc::bad_data, "base64 padding '=' at offset " + std::to_string(at) + " is misplaced");
+      ++m_padding;
+      if (m_filled + m_padding > 4) return fail(Errc::bad_data, "base64 padding '=' at offset " + std::to_string(at) + " is misplaced");
       continue;
     }
     const int value = kDecode[detail::byte(c)];
     if (value < 0) {
-      return fail(Errc::bad_data, "invalid base64 character " + detail::describe_byte(c) + " at offset " + std::to_string(i));
+      return fail(Errc::bad_data, "invalid base64 character " + detail::describe_byte(c) + " at offset " + std::to_string(at));
     }
-    if (padding > 0) return fail(Errc::bad_data, "base64 data after '=' padding at offset " + std::to_string(i));
-    accumulator = accumulator << 6 | static_cast<unsigned>(value);
-    if (++filled == 4) {
-      out += static_cast<char>(accumulator >> 16 & 0xff);
-      out += static_cast<char>(accumulator >> 8 & 0xff);
-      out += static_cast<char>(accumulator & 0xff);
-      accumulator = 0;
-      filled = 0;
+    if (m_padding > 0) return fail(Errc::bad_data, "base64 data after '=' padding at offset " + std::to_string(at));
+    m_accumulator = m_accumulator << 6 | static_cast<unsigned>(value);
+    if (++m_filled == 4) {
+      out += static_cast<char>(m_accumulator >> 16 & 0xff);
+      out += static_cast<char>(m_accumulator >> 8 & 0xff);
+      out += static_cast<char>(m_accumulator & 0xff);
+      m_accumulator = 0;
+      m_filled = 0;
     }
   }
-  if (filled + padding != 0 && filled + padding != 4) {
-    return fail(Errc::bad_data, "base64 text is truncated: its last group has " + std::to_string(filled + padding) + " of 4 characters");
+  m_offset += text.size();
+  return {};
+}
+
+Status Base64Decoder::finish(std::string& out) {
+  if (m_filled + m_padding != 0 && m_filled + m_padding != 4) {
+    return fail(Errc::bad_data,
+                "base64 text is truncated: its last group has " + std::to_string(m_filled + m_padding) + " of 4 characters");
   }
-  if (padding > 0) {
+  if (m_padding > 0) {
     // 2 data characters carry 1 byte, 3 carry 2 (the low bits of the last sextet are fill).
-    accumulator <<= 6 * padding;
-    out += static_cast<char>(accumulator >> 16 & 0xff);
-    if (filled == 3) out += static_cast<char>(accumulator >> 8 & 0xff);
+    m_accumulator <<= 6 * m_padding;
+    out += static_cast<char>(m_accumulator >> 16 & 0xff);
+    if (m_filled == 3) out += static_cast<char>(m_accumulator >> 8 & 0xff);
   }
+  return {};
+}
+
+Result<std::string> base64_decode(std::string_view text) {
+  std::string out;
+  Base64Decoder decoder;
+  if (auto ok = decoder.update(text, out); !ok) return fail(ok.error());
+  if (auto ok = decoder.finish(out); !ok) return fail(ok.error());
   return out;
 }
 

@@ -13,12 +13,20 @@ Result<Entity> Entity::parse(std::string bytes) {
 
 Result<Entity> Entity::parse(std::shared_ptr<const std::string> buffer, std::size_t offset, std::size_t size,
                              unsigned depth) {
-  assert(buffer != nullptr && offset <= buffer->size() && size <= buffer->size() - offset);
-  const std::string_view raw = std::string_view(*buffer).substr(offset, size);
+  assert(buffer != nullptr);
+  const std::string_view bytes(*buffer);
+  return parse(std::shared_ptr<const void>(std::move(buffer)), bytes, offset, size, depth);
+}
+
+Result<Entity> Entity::parse(std::shared_ptr<const void> owner, std::string_view buffer, std::size_t offset,
+                             std::size_t size, unsigned depth) {
+  assert(owner != nullptr && offset <= buffer.size() && size <= buffer.size() - offset);
+  const std::string_view raw = buffer.substr(offset, size);
   auto block = parse_header_block(raw);
   if (!block) return tl::unexpected(block.error());
   Entity entity;
-  entity.m_buffer = std::move(buffer);
+  entity.m_owner = std::move(owner);
+  entity.m_buffer = buffer;
   entity.m_offset = offset;
   entity.m_size = size;
   entity.m_fields_size = block->fields_size;
@@ -28,7 +36,7 @@ Result<Entity> Entity::parse(std::shared_ptr<const std::string> buffer, std::siz
   return entity;
 }
 
-std::string_view Entity::raw() const noexcept { return std::string_view(*m_buffer).substr(m_offset, m_size); }
+std::string_view Entity::raw() const noexcept { return m_buffer.substr(m_offset, m_size); }
 
 std::string_view Entity::header_bytes() const noexcept { return raw().substr(0, m_fields_size); }
 

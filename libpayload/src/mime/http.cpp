@@ -13,7 +13,7 @@ bool is_mime_field(std::string_view name) noexcept {
   return detail::istarts_with(name, "Content-") && !detail::iequals(name, "Content-Length");
 }
 
-Result<Entity> entity_from_http(std::span<const std::pair<std::string, std::string>> headers, std::string body) {
+Result<std::string> http_header_block(std::span<const std::pair<std::string, std::string>> headers) {
   std::string bytes;
   std::size_t fields = 0;
   for (const auto& [name, value] : headers) {
@@ -30,9 +30,15 @@ Result<Entity> entity_from_http(std::span<const std::pair<std::string, std::stri
     }
   }
   bytes += "\r\n";
+  return bytes;
+}
+
+Result<Entity> entity_from_http(std::span<const std::pair<std::string, std::string>> headers, std::string body) {
+  auto bytes = http_header_block(headers);
+  if (!bytes) return tl::unexpected(bytes.error());
   // The header block goes in front of the body in the body's own buffer: a large payload
   // is not copied again when it has room, and the entity owns it afterwards.
-  body.insert(0, bytes);
+  body.insert(0, *bytes);
   return Entity::parse(std::move(body));
 }
 

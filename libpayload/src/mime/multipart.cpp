@@ -62,11 +62,28 @@ Delimiter classify(std::string_view body, std::size_t begin, std::size_t dash_bo
   return delimiter;
 }
 
+// body.find(needle, from), searched window by window when `scanned` is given, which then
+// hears of each window left behind.
+std::size_t find_scanning(std::string_view body, std::string_view needle, std::size_t from, const ScannedFn& scanned) {
+  if (!scanned) return body.find(needle, from);
+  constexpr std::size_t window = std::size_t{8} << 20;
+  for (std::size_t at = from; at < body.size();) {
+    const std::size_t end = std::min(body.size(), at + window);
+    // needle.size() - 1 bytes past the window find a needle that straddles its end.
+    const std::size_t hit = body.substr(0, std::min(body.size(), end + needle.size() - 1)).find(needle, at);
+    if (hit != std::string_view::npos) return hit;
+    scanned(body.substr(at, end - at));
+    at = end;
+  }
+  return std::string_view::npos;
+}
+
 // The next delimiter line at or after `from`.
-Delimiter find_delimiter(std::string_view body, std::string_view dash_boundary, std::size_t from) {
+Delimiter find_delimiter(std::string_view body, std::string_view dash_boundary, std::size_t from,
+                         const ScannedFn& scanned) {
   std::size_t pos = from;
   while (true) {
-    const std::size_t hit = body.find(dash_boundary, pos);
+    const std::size_t hit = find_scanning(body, dash_boundary, pos, scanned);
     if (hit == std::string_view::npos) return {};
     if (hit == 0 || body[hit - 1] == '\n') {
       Delimiter delimiter = classify(body, hit, dash_boundary.size());
@@ -91,7 +108,7 @@ std::size_t part_end(std::string_view body, std::size_t part_begin, std::size_t 
 
 }  // namespace
 
-Result<std::vector<Entity>> split_multipart(const Entity& multipart) {
+Result<std::vector<Entity>> split_multipart(const Entity& multipart, const ScannedFn& scanned) {
   auto content_type = multipart.content_type();
   if (!content_type) return tl::unexpected(content_type.error());
   if (!content_type->is_multipart()) {
@@ -110,19 +127,19 @@ Result<std::vector<Entity>> split_multipart(const Entity& multipart) {
 
   const std::string_view body = multipart.body();
   const std::string dash_boundary = "--" + std::string(*boundary);
-  Delimiter delimiter = find_delimiter(body, dash_boundary, 0);
+  Delimiter delimiter = find_delimiter(body, dash_boundary, 0, scanned);
   if (delimiter.kind == DelimiterKind::none) {
     return fail(Errc::bad_data, "multipart boundary '" + std::string(*boundary) + "' does not occur in the body");
   }
   std::vector<Entity> parts;
   while (delimiter.kind == DelimiterKind::part) {
     const std::size_t begin = delimiter.next;
-    const Delimiter following = find_delimiter(body, dash_boundary, begin);
+    const Delimiter following = find_delimiter(body, dash_boundary, begin, scanned);
     if (following.kind == DelimiterKind::none) {
       return fail(Errc::bad_data, "multipart body ends without the close delimiter '" + dash_boundary + "--'");
     }
     const std::size_t end = part_end(body, begin, following.begin);
-    auto part = Entity::parse(multipart.buffer(), multipart.body_offset() + begin, end - begin, multipart.depth() + 1);
+    auto part = Entity::parse(multipart.buffer(), multipart.buffer_bytes(), multipart.body_offset() + begin, end - begin, multipart.depth() + 1);
     if (!part) return tl::unexpected(part.error().with_context("multipart part " + std::to_string(parts.size() + 1)));
     parts.push_back(std::move(*part));
     delimiter = following;

@@ -12,13 +12,17 @@
 // received: never re-serialised, re-encoded or canonicalised.
 //
 // Memory: the body is taken over and each layer's output replaces the previous layer's
-// buffer. CMS layers of 8 MiB and more are decrypted and decompressed through anonymous
-// spool files in $TMPDIR (the in-memory CMS forms hold several copies), so the peak stays
-// near twice the message; docs/as2.md has the 100 MiB measurement. The MIME structure
-// itself is parsed in memory.
+// buffer. CMS layers of 8 MiB and more are decrypted and decompressed by the streaming CMS
+// forms into anonymous spool files in $TMPDIR, which are mapped (io::MappedFile) and
+// parsed there instead of being read back. The file forms below take the body from a file
+// and write the payload to a file: the message is never read into memory, and the peak is
+// the pages of the mapped layers that parsing and verification touch (about the payload
+// size once); docs/benchmarks.md "1 GiB AS2 messages" has the figures and what still
+// grows with the message.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -31,6 +35,7 @@
 #include <payload/cms/decrypt.h>
 #include <payload/cms/verify.h>
 #include <payload/core/error.h>
+#include <payload/io/file.h>
 #include <payload/mdn/mic.h>
 #include <payload/mdn/notification_options.h>
 
@@ -110,5 +115,23 @@ using UnpackResult = tl::expected<Unpacked, UnpackFailure>;
                                   std::string body, const UnpackOptions& options);
 // From the wire form (parse_http_message).
 [[nodiscard]] UnpackResult unpack(std::string wire, const UnpackOptions& options);
+
+// What the file forms return: the report, and how many payload bytes were written.
+struct UnpackedToFile {
+  Report report;
+  std::uint64_t payload_size = 0;
+};
+using UnpackToFileResult = tl::expected<UnpackedToFile, UnpackFailure>;
+
+// From the HTTP header fields and a body in a file: `body.fd` is a regular file (a
+// receiver's spool file) whose bytes from `offset` to its end are the body; it is read by
+// position, never through its file offset. The payload is written to `payload` (from its
+// current position) once everything else has succeeded; a write that fails part-way is an
+// unexpected-processing-error and leaves a partial file for the caller to discard.
+[[nodiscard]] UnpackToFileResult unpack(std::span<const std::pair<std::string, std::string>> http_headers,
+                                        const io::Input& body, std::uint64_t offset, const io::Output& payload,
+                                        const UnpackOptions& options);
+// From the wire form in a regular file (`payload as2 unpack`).
+[[nodiscard]] UnpackToFileResult unpack(const io::Input& wire, const io::Output& payload, const UnpackOptions& options);
 
 }  // namespace payload::as2

@@ -21,4 +21,20 @@ namespace payload::mime {
 // worse than an error.
 [[nodiscard]] Result<std::string> base64_decode(std::string_view text);
 
+// base64_decode in pieces, for text too large to decode at once: update() with the text
+// in order, cut anywhere, appends what each piece completes to `out`; finish() checks the
+// end and appends the last bytes. The errors are base64_decode's, their offsets counted
+// from the start of the whole text; after an error the decoder is spent.
+class Base64Decoder final {
+public:
+  [[nodiscard]] Status update(std::string_view text, std::string& out);
+  [[nodiscard]] Status finish(std::string& out);
+
+private:
+  unsigned m_accumulator = 0;
+  int m_filled = 0;           // sextets in the current group
+  int m_padding = 0;          // '=' seen so far
+  std::size_t m_offset = 0;   // of the next piece in the whole text
+};
+
 }  // namespace payload::mime

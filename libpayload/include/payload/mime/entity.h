@@ -4,8 +4,9 @@
 // RFC 8551 3.1.3: never re-serialise a signed part). So an Entity does not rebuild
 // anything: raw(), header_bytes() and body() are views into the bytes it was parsed from,
 // which it keeps alive through a shared buffer; the parts of a multipart share the
-// buffer of their parent instead of copying it. Parsing is in memory, not streamed: the
-// whole entity is one buffer (a spooling parser for very large payloads is not done yet).
+// buffer of their parent instead of copying it. The buffer is a std::string or any bytes
+// kept alive by an owner, such as a read-only file mapping (io::MappedFile), so a large
+// entity is parsed without being read into memory; the parse itself is not streamed.
 #pragma once
 
 #include <cstddef>
@@ -30,6 +31,10 @@ public:
   // (0 at the top; split_multipart gives parts their parent's depth + 1).
   [[nodiscard]] static Result<Entity> parse(std::shared_ptr<const std::string> buffer, std::size_t offset,
                                             std::size_t size, unsigned depth = 0);
+  // The same over bytes that `owner` keeps alive (a file mapping): `buffer` must stay
+  // valid as long as `owner` lives.
+  [[nodiscard]] static Result<Entity> parse(std::shared_ptr<const void> owner, std::string_view buffer,
+                                            std::size_t offset, std::size_t size, unsigned depth = 0);
 
   // The whole entity: header fields, blank line, body, byte for byte.
   [[nodiscard]] std::string_view raw() const noexcept;
@@ -43,7 +48,9 @@ public:
   // Where raw() and body() start in buffer(), for callers that stream or report offsets.
   [[nodiscard]] std::size_t offset() const noexcept { return m_offset; }
   [[nodiscard]] std::size_t body_offset() const noexcept { return m_offset + m_body_begin; }
-  [[nodiscard]] const std::shared_ptr<const std::string>& buffer() const noexcept { return m_buffer; }
+  // What keeps the bytes alive (the std::string, or the owner given to parse), and all the bytes.
+  [[nodiscard]] const std::shared_ptr<const void>& buffer() const noexcept { return m_owner; }
+  [[nodiscard]] std::string_view buffer_bytes() const noexcept { return m_buffer; }
 
   // The parsed Content-Type; RFC 2045 5.2 default (text/plain; charset=us-ascii) when
   // there is none. Errors: a present but malformed value (bad_data).
@@ -58,7 +65,8 @@ public:
 private:
   Entity() = default;
 
-  std::shared_ptr<const std::string> m_buffer;
+  std::shared_ptr<const void> m_owner;
+  std::string_view m_buffer;       // all the bytes m_owner keeps alive
   std::size_t m_offset = 0;        // of raw() in the buffer
   std::size_t m_size = 0;          // of raw()
   std::size_t m_fields_size = 0;   // of header_bytes(), from m_offset

@@ -27,6 +27,11 @@ namespace payload::mime {
 // Content-Encoding (gzip) is not undone here. Errors (Errc::bad_data): a name or value
 // that cannot be a header field (line breaks, empty name), too many or too long fields
 // (the parse_header_block limits).
+// The header block entity_from_http puts in front of the body: the MIME fields, each
+// "Name: value" CRLF, then the empty line. For callers that put the body behind it
+// themselves (a file too large for memory). Errors: those of entity_from_http.
+[[nodiscard]] Result<std::string> http_header_block(std::span<const std::pair<std::string, std::string>> headers);
+
 [[nodiscard]] Result<Entity> entity_from_http(std::span<const std::pair<std::string, std::string>> headers,
                                               std::string body);
 

@@ -2,6 +2,7 @@
 // part's exact bytes, and building one from parts.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,10 +22,15 @@ namespace payload::mime {
 // - the preamble and the epilogue are ignored; "--boundary-" with one dash short is taken
 //   as the close delimiter (draft rfc4130bis-05 A.4 shows one, as2-specs §6).
 // Each part is parsed as an Entity over the same buffer, one level deeper.
+// `scanned`, when given, is told of each stretch of the body (8 MiB windows) that the
+// boundary search has read and left behind: a caller over a file mapping gives those
+// pages back, so the search does not leave the whole body resident (the bytes stay
+// readable; the search itself may still read a few bytes of them again).
 // Errors (Errc::bad_data): not a multipart type, no boundary parameter, the boundary never
 // appears, no parts, no close delimiter, a part nested deeper than max_nesting_depth, a
 // part whose header block is malformed.
-[[nodiscard]] Result<std::vector<Entity>> split_multipart(const Entity& multipart);
+using ScannedFn = std::function<void(std::string_view)>;
+[[nodiscard]] Result<std::vector<Entity>> split_multipart(const Entity& multipart, const ScannedFn& scanned = {});
 
 // RFC 2046 5.1.1 boundary syntax: 1 to 70 characters from bcharsnospace plus space, not
 // ending in a space.
