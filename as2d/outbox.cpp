@@ -75,6 +75,7 @@ bool OutboxWorker::stopping() {
 void OutboxWorker::run() {
   bool first = true;
   while (!stopping()) {
+    bool more = false;
     const auto partners = m_state.partners();
     for (const auto& partner : partners->all()) {
       if (partner.config.outbox.empty() || stopping()) continue;
@@ -83,17 +84,18 @@ void OutboxWorker::run() {
         continue;
       }
       if (first) recover_queue(partner);
-      work(partner);
+      more = work(partner) || more;
     }
     first = false;
+    if (more) continue;  // a backlog: no pause between batches
     std::unique_lock lock(m_mutex);
     m_changed.wait_for(lock, m_state.station().outbox_poll, [this] { return m_stopping; });
   }
 }
 
-void OutboxWorker::work(const Partner& partner) {
+bool OutboxWorker::work(const Partner& partner) {
   claim_new_files(partner);
-  send_due(partner);
+  return send_due(partner);
 }
 
 // After a crash: a queued file without a row gets one; a file whose row is finished but
@@ -166,15 +168,15 @@ void OutboxWorker::claim_new_files(const Partner& partner) {
   }
 }
 
-void OutboxWorker::send_due(const Partner& partner) {
+bool OutboxWorker::send_due(const Partner& partner) {
   auto due = m_store.due_outbox(partner.config.name, unix_now(), batch);
   if (!due) {
     m_state.audit().emit(Event::outbox_error, {{"partner", partner.config.name}, {"error", due.error().message()}});
-    return;
+    return false;
   }
   auto& audit = m_state.audit();
   for (auto& row : *due) {
-    if (stopping()) return;
+    if (stopping()) return false;
     if (!std::filesystem::exists(row.file)) {
       row.state = SendState::given_up;
       row.error = "the queued file " + row.file + " is gone";
@@ -229,6 +231,7 @@ void OutboxWorker::send_due(const Partner& partner) {
                                      {"retry_in_seconds", static_cast<std::int64_t>(delay.count())}});
     }
   }
+  return static_cast<int>(due->size()) == batch;
 }
 
 // Moves the queued file to sent/ or failed/ with the MDN (and for failures the reason)

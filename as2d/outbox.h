@@ -39,10 +39,11 @@ public:
 
 private:
   void run();
-  void work(const Partner& partner);
+  // Returns whether more is due right away (a full batch was sent).
+  bool work(const Partner& partner);
   void recover_queue(const Partner& partner);
   void claim_new_files(const Partner& partner);
-  void send_due(const Partner& partner);
+  bool send_due(const Partner& partner);
   void finish(const Partner& partner, OutboundRecord record, bool success);
   [[nodiscard]] bool stopping();
 
