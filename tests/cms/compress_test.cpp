@@ -7,6 +7,8 @@
 #include <payload/cms/sign.h>
 #include <payload/io/file.h>
 
+#include <zlib.h>
+
 #include <sstream>
 
 #include "cms_fixture.h"
@@ -107,6 +109,39 @@ TEST_CASE("compress: openssl parses our CompressedData and Perl's zlib inflates 
   REQUIRE(sink->finish());
   CHECK(test::read_file(restored) == big);
   CHECK(streamed_report->content_bytes == big.size());
+}
+
+TEST_CASE("compress: the zlib stream is zlib's own for the level whatever the thread compressed before", "[cms][compress]") {
+  // Each thread keeps its deflate stream and resets it between messages: the output must
+  // stay what a fresh stream makes (zlib's compress2), after other levels and streams too.
+  const auto zlib_compress2 = [](const std::string& text, int level) {
+    uLongf size = compressBound(static_cast<uLong>(text.size()));
+    std::string z(size, '\0');
+    REQUIRE(compress2(reinterpret_cast<Bytef*>(z.data()), &size, reinterpret_cast<const Bytef*>(text.data()),
+                      static_cast<uLong>(text.size()), level) == Z_OK);
+    z.resize(size);
+    return z;
+  };
+  const std::string other = test::pseudo_random_bytes(100 * 1024, 7) + kText;
+  const auto& pki = Pki::get();
+  test::write_file(pki.dir() / "other.bin", other);
+  for (const int level : {6, 1, 6, 9, 6}) {
+    INFO("level " << level);
+    auto der = cms::compress(kText, level);
+    REQUIRE(der);
+    CHECK(der->ends_with(zlib_compress2(kText, level)));
+    auto again = cms::compress(kText.substr(1), level);
+    REQUIRE(again);
+    CHECK(again->ends_with(zlib_compress2(kText.substr(1), level)));
+    // Something else in between, streamed, at another level.
+    auto in = io::InputFile::open(pki.dir() / "other.bin");
+    REQUIRE(in);
+    auto out = io::AtomicFile::create(pki.dir() / "other.p7z", true);
+    REQUIRE(out);
+    REQUIRE(cms::compress(in->input(), out->output(), level == 6 ? 2 : 6));
+    REQUIRE(out->finish());
+  }
+  CHECK_FALSE(cms::compress(kText, 10));
 }
 
 TEST_CASE("decompress: a zlib stream made by Perl inside hand-built BER", "[cms][compress][interop]") {

@@ -94,6 +94,42 @@ TEST_CASE("verify: detached signatures made by openssl cms", "[cms][verify][inte
   }
 }
 
+TEST_CASE("verify: certificates the SignedData carries besides the signer's are neither needed nor trusted", "[cms][verify][interop]") {
+  // Verification parses the SignedData without its certificates (OpenSSL 3.0 is slow to
+  // decode them, and pinned verification never uses them): with three certificates
+  // embedded, detached and enveloping, the result is the same as with one.
+  const auto& pki = Pki::get();
+  const auto bundle = pki.dir() / "extra-certificates.pem";
+  test::write_file(bundle, test::read_file(pki.crt("rsa2")) + test::read_file(pki.crt("ec256")));
+  const std::vector<std::string> extra{"-md", "sha256", "-certfile", bundle.string()};
+  const auto detached = openssl_sign("rsa", extra);
+  const std::string sig = test::read_file(detached.signature);
+  const std::string listing = openssl({"cms", "-cmsout", "-print", "-inform", "DER", "-in", detached.signature.string()});
+  CHECK(listing.find("CN=rsa2") != std::string::npos);
+  CHECK(listing.find("CN=ec256") != std::string::npos);
+  auto report = cms::verify_detached(kContent, sig, {pki.certificate("rsa")});
+  INFO((report ? "" : report.error().message()));
+  REQUIRE(report);
+  CHECK(report->signers.at(0).subject == "O=payload tests,CN=rsa");
+  CHECK(hex(report->signers.at(0).message_digest) == hex(test::openssl_digest("sha256", detached.content)));
+
+  const auto enveloping = openssl_sign("rsa", extra, false);
+  std::string content;
+  auto enveloped_report = cms::verify_enveloping(test::read_file(enveloping.signature), content, {pki.certificate("rsa")});
+  REQUIRE(enveloped_report);
+  CHECK(content == kContent);
+
+  // An embedded certificate is no partner: only the pinned list counts.
+  auto other = cms::verify_detached(kContent, sig, {pki.certificate("rsa2"), pki.certificate("ec256")});
+  REQUIRE_FALSE(other);
+  CHECK(other.error().code() == Errc::no_key);
+  std::string flipped = kContent;
+  flipped[0] ^= 0x01;
+  auto tampered = cms::verify_detached(flipped, sig, {pki.certificate("rsa")});
+  REQUIRE_FALSE(tampered);
+  CHECK(tampered.error().code() == Errc::bad_signature);
+}
+
 TEST_CASE("verify: enveloping and BER indefinite-length SignedData from openssl", "[cms][verify][interop]") {
   const auto& pki = Pki::get();
   const std::vector<cms::Certificate> partners{pki.certificate("rsa")};

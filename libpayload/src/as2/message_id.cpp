@@ -3,7 +3,8 @@
 
 #include <chrono>
 #include <ctime>
-#include <random>
+
+#include <payload/core/random.h>
 
 namespace payload::as2 {
 
@@ -20,15 +21,10 @@ Result<std::string> generate_message_id(std::string_view host) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &utc);
   // 128 random bits: unique without coordination (i05 5.3.3 SHOULD be globally unique).
-  std::random_device random;
-  static constexpr char hex[] = "0123456789abcdef";
   std::string id = "<";
   id += stamp;
   id += '.';
-  for (int i = 0; i < 4; ++i) {
-    std::uint32_t word = random();
-    for (int j = 0; j < 8; ++j, word >>= 4) id += hex[word & 0xf];
-  }
+  id += random_hex128();
   id += '@';
   id += host;
   id += '>';

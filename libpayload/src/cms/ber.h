@@ -70,7 +70,7 @@ private:
 
   BIO* m_in;
   std::string* m_capture = nullptr;  // while set, every consumed byte is appended here
-  std::array<unsigned char, 1 << 16> m_buffer{};
+  std::array<unsigned char, 1 << 16> m_buffer;  // not value-initialised: only filled bytes are read
   std::size_t m_pos = 0;
   std::size_t m_end = 0;
   std::uint64_t m_offset = 0;

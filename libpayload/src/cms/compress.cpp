@@ -17,6 +17,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <memory>
 
 #include "ber.h"
 #include "openssl.h"
@@ -47,13 +48,42 @@ std::string tlv(unsigned char tag, const std::string& content) {
 
 std::string algorithm_identifier() { return tlv(0x30, tlv(0x06, kZlibOid)); }
 
+struct DeflateEnd {
+  void operator()(z_stream* z) const noexcept {
+    deflateEnd(z);
+    delete z;
+  }
+};
+using DeflateStream = std::unique_ptr<z_stream, DeflateEnd>;
+
+// deflateInit allocates about 270 KiB (window, hash chains, pending buffer), which the
+// allocator hands back to the system when it is freed and faults in again, zeroed, for
+// the next message: that cost as much as compressing a 10 KiB message. Each thread keeps
+// its last stream and resets it (deflateReset: the same state as a new stream of that
+// level, so the same output).
+struct IdleDeflateStream {
+  DeflateStream stream;
+  int level = 0;
+};
+thread_local IdleDeflateStream t_idle_deflate;
+
 // zlib deflate as a push stage: input in, compressed chunks out through `emit`.
 class Deflater final {
 public:
-  explicit Deflater(int level) {
-    m_ok = deflateInit(&m_z, level) == Z_OK;
+  explicit Deflater(int level) : m_level(level) {
+    if (t_idle_deflate.stream && t_idle_deflate.level == level && deflateReset(t_idle_deflate.stream.get()) == Z_OK) {
+      m_z = std::move(t_idle_deflate.stream);
+      m_ok = true;
+      return;
+    }
+    auto fresh = std::make_unique<z_stream>();
+    if (deflateInit(fresh.get(), level) != Z_OK) return;
+    m_z.reset(fresh.release());
+    m_ok = true;
   }
-  ~Deflater() { deflateEnd(&m_z); }
+  ~Deflater() {
+    if (m_ok) t_idle_deflate = IdleDeflateStream{std::move(m_z), m_level};
+  }
   Deflater(const Deflater&) = delete;
   Deflater& operator=(const Deflater&) = delete;
 
@@ -61,38 +91,61 @@ public:
 
   template <typename Emit>
   Status feed(std::span<const unsigned char> in, bool finish, Emit&& emit) {
-    m_z.next_in = const_cast<unsigned char*>(in.data());  // zlib's API is not const-correct
-    m_z.avail_in = static_cast<uInt>(in.size());
+    z_stream& z = *m_z;
+    z.next_in = const_cast<unsigned char*>(in.data());  // zlib's API is not const-correct
+    z.avail_in = static_cast<uInt>(in.size());
     for (;;) {
-      m_z.next_out = m_out.data();
-      m_z.avail_out = static_cast<uInt>(m_out.size());
-      const int rc = deflate(&m_z, finish ? Z_FINISH : Z_NO_FLUSH);
+      z.next_out = m_out.data();
+      z.avail_out = static_cast<uInt>(m_out.size());
+      const int rc = deflate(&z, finish ? Z_FINISH : Z_NO_FLUSH);
       if (rc == Z_STREAM_ERROR) return fail(Errc::internal, "zlib deflate failed");
-      const std::size_t produced = m_out.size() - m_z.avail_out;
+      const std::size_t produced = m_out.size() - z.avail_out;
       if (produced > 0) {
         if (auto s = emit(std::span<const unsigned char>(m_out.data(), produced)); !s) return s;
       }
-      if (finish ? rc == Z_STREAM_END : (m_z.avail_in == 0 && m_z.avail_out != 0)) return {};
+      if (finish ? rc == Z_STREAM_END : (z.avail_in == 0 && z.avail_out != 0)) return {};
     }
   }
 
 private:
-  z_stream m_z{};
+  DeflateStream m_z;
+  int m_level;
   bool m_ok = false;
-  std::array<unsigned char, kChunk> m_out{};
+  std::array<unsigned char, kChunk> m_out;  // not value-initialised: zlib writes before anything is read
 };
 
 // zlib inflate with the bomb limits: every chunk is checked before it is passed on.
+struct InflateEnd {
+  void operator()(z_stream* z) const noexcept {
+    inflateEnd(z);
+    delete z;
+  }
+};
+using InflateStream = std::unique_ptr<z_stream, InflateEnd>;
+// As for deflate: each thread keeps its last inflate stream (state and 32 KiB window).
+thread_local InflateStream t_idle_inflate;
+
 class Inflater final {
 public:
-  explicit Inflater(const DecompressLimits& limits) : m_limits(limits) { m_ok = inflateInit(&m_z) == Z_OK; }
-  ~Inflater() { inflateEnd(&m_z); }
+  explicit Inflater(const DecompressLimits& limits) : m_limits(limits) {
+    if (t_idle_inflate && inflateReset(t_idle_inflate.get()) == Z_OK) {
+      m_stream = std::move(t_idle_inflate);
+    } else {
+      auto fresh = std::make_unique<z_stream>();
+      if (inflateInit(fresh.get()) != Z_OK) return;
+      m_stream.reset(fresh.release());
+    }
+    m_ok = true;
+  }
+  ~Inflater() {
+    if (m_ok) t_idle_inflate = std::move(m_stream);
+  }
   Inflater(const Inflater&) = delete;
   Inflater& operator=(const Inflater&) = delete;
 
   [[nodiscard]] bool ok() const { return m_ok; }
   [[nodiscard]] bool done() const { return m_done; }
-  [[nodiscard]] std::uint64_t consumed() const { return m_z.total_in; }
+  [[nodiscard]] std::uint64_t consumed() const { return m_stream->total_in; }
   [[nodiscard]] std::uint64_t produced() const { return m_produced; }
 
   template <typename Emit>
@@ -100,43 +153,43 @@ public:
     if (in.empty()) return {};
     // RFC 1950 data after the end of the zlib stream is not part of the content.
     if (m_done) return fail(Errc::bad_data, "data after the end of the zlib stream");
-    m_z.next_in = const_cast<unsigned char*>(in.data());
-    m_z.avail_in = static_cast<uInt>(in.size());
+    m_stream->next_in = const_cast<unsigned char*>(in.data());
+    m_stream->avail_in = static_cast<uInt>(in.size());
     for (;;) {
-      m_z.next_out = m_out.data();
-      m_z.avail_out = static_cast<uInt>(m_out.size());
-      const int rc = inflate(&m_z, Z_NO_FLUSH);
+      m_stream->next_out = m_out.data();
+      m_stream->avail_out = static_cast<uInt>(m_out.size());
+      const int rc = inflate(m_stream.get(), Z_NO_FLUSH);
       if (rc == Z_STREAM_END) {
         m_done = true;
       } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        return fail(Errc::bad_data, std::string("corrupt zlib stream: ") + (m_z.msg != nullptr ? m_z.msg : "error " + std::to_string(rc)));
+        return fail(Errc::bad_data, std::string("corrupt zlib stream: ") + (m_stream->msg != nullptr ? m_stream->msg : "error " + std::to_string(rc)));
       }
-      const std::size_t n = m_out.size() - m_z.avail_out;
+      const std::size_t n = m_out.size() - m_stream->avail_out;
       if (n > 0) {
         m_produced += n;
         if (m_produced > m_limits.max_output)
           return fail(Errc::bad_data, "decompressed content exceeds the limit of " + std::to_string(m_limits.max_output) + " bytes");
-        if (m_produced > m_limits.ratio_grace && m_produced / std::max<std::uint64_t>(m_z.total_in, 1) > m_limits.max_ratio)
+        if (m_produced > m_limits.ratio_grace && m_produced / std::max<std::uint64_t>(m_stream->total_in, 1) > m_limits.max_ratio)
           return fail(Errc::bad_data, "decompression ratio above " + std::to_string(m_limits.max_ratio) +
                                           ":1 (a decompression bomb?)");
         if (auto s = emit(std::span<const unsigned char>(m_out.data(), n)); !s) return s;
       }
       if (m_done) break;
       // A full output buffer may leave output pending inside zlib: go round again.
-      if (m_z.avail_out != 0 && m_z.avail_in == 0) break;
+      if (m_stream->avail_out != 0 && m_stream->avail_in == 0) break;
       if (rc == Z_BUF_ERROR && n == 0) return fail(Errc::bad_data, "corrupt zlib stream: no progress");
     }
-    if (m_done && m_z.avail_in > 0) return fail(Errc::bad_data, "data after the end of the zlib stream");
+    if (m_done && m_stream->avail_in > 0) return fail(Errc::bad_data, "data after the end of the zlib stream");
     return {};
   }
 
 private:
   DecompressLimits m_limits;
-  z_stream m_z{};
+  InflateStream m_stream;
   bool m_ok = false;
   bool m_done = false;
   std::uint64_t m_produced = 0;
-  std::array<unsigned char, kChunk> m_out{};
+  std::array<unsigned char, kChunk> m_out;  // not value-initialised: zlib writes before anything is read
 };
 
 Result<DecompressReport> decompress_from(BIO* in, const DecompressLimits& limits,

@@ -2,10 +2,9 @@
 #include <payload/mime/multipart.h>
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
-#include <random>
 
+#include <payload/core/random.h>
 #include <payload/mime/limits.h>
 
 #include "ascii.h"
@@ -142,19 +141,7 @@ bool is_valid_boundary(std::string_view boundary) noexcept {
   });
 }
 
-std::string generate_boundary() {
-  constexpr std::array<char, 16> kHex{'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
-  std::random_device device;
-  std::string boundary = "=_payload_";
-  for (int i = 0; i < 4; ++i) {
-    std::uint32_t word = device();
-    for (int j = 0; j < 8; ++j) {
-      boundary += kHex[word & 0xf];
-      word >>= 4;
-    }
-  }
-  return boundary;
-}
+std::string generate_boundary() { return "=_payload_" + random_hex128(); }
 
 Result<std::string> build_multipart_body(std::span<const std::string_view> parts, std::string_view boundary) {
   if (!is_valid_boundary(boundary)) return fail(Errc::usage, "'" + std::string(boundary) + "' is not a valid multipart boundary");
