@@ -41,6 +41,15 @@ std::string_view event_name(Event event) noexcept {
     case Event::async_mdn_delivered: return "async_mdn_delivered";
     case Event::async_mdn_retry: return "async_mdn_retry";
     case Event::async_mdn_given_up: return "async_mdn_given_up";
+    case Event::message_queued: return "message_queued";
+    case Event::message_sent: return "message_sent";
+    case Event::mdn_received: return "mdn_received";
+    case Event::send_retry: return "send_retry";
+    case Event::send_given_up: return "send_given_up";
+    case Event::send_failed: return "send_failed";
+    case Event::message_delivered: return "message_delivered";
+    case Event::outbox_error: return "outbox_error";
+    case Event::mdn_refused: return "mdn_refused";
   }
   return "unknown";
 }

@@ -46,6 +46,16 @@ enum class Event : int {
   async_mdn_delivered = 2016,
   async_mdn_retry = 2017,     // a delivery attempt failed; the next one is scheduled
   async_mdn_given_up = 2018,  // async_mdn_give_up passed without a successful delivery
+  // sending
+  message_queued = 3000,  // an outbox file was taken into the queue under a Message-ID
+  message_sent = 3001,    // one attempt: the partner's answer (state, http_status)
+  mdn_received = 3002,  // an asynchronous MDN for a message we sent was recorded (its state says how it checked out)
+  mdn_refused = 3003,   // a POSTed MDN that is unreadable or answers no message we sent: HTTP 400
+  send_retry = 3004,    // a transport failure or 5xx: the next attempt is scheduled
+  send_given_up = 3005,  // the retries are spent: the file is in failed/ with a .reason file
+  send_failed = 3006,   // a final answer that is no success (negative, MIC mismatch, bad MDN, 4xx): failed/
+  message_delivered = 3007,  // the file is in sent/ (with its MDN beside it, when one came)
+  outbox_error = 3008,  // an outbox folder or the store could not be worked on; tried again next round
 };
 
 [[nodiscard]] std::string_view event_name(Event event) noexcept;

@@ -47,6 +47,14 @@ std::string_view body_failure_name(BodyFailure kind) noexcept {
   return "io";
 }
 
+std::string SpooledBody::peek(std::size_t limit) const {
+  if (!m_fd.valid()) return m_bytes.substr(0, limit);
+  std::string head(std::min<std::uint64_t>(limit, m_size), '\0');
+  const auto n = ::pread(m_fd.get(), head.data(), head.size(), 0);
+  head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return head;
+}
+
 payload::Result<std::string> SpooledBody::take() {
   if (!m_fd.valid()) return std::move(m_bytes);
   std::string bytes(m_size, '\0');

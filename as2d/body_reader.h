@@ -53,6 +53,8 @@ public:
   explicit SpooledBody(std::string bytes) : m_bytes(std::move(bytes)), m_size(m_bytes.size()) {}
   SpooledBody(payload::io::UniqueFd fd, std::uint64_t size) : m_fd(std::move(fd)), m_size(size) {}
   [[nodiscard]] std::uint64_t size() const noexcept { return m_size; }
+  // The first bytes (at most `limit`), left in place; empty when they cannot be read.
+  [[nodiscard]] std::string peek(std::size_t limit = 16 * 1024) const;
   // The bytes, taken out (call once). Errors: io.
   [[nodiscard]] payload::Result<std::string> take();
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <payload/as2/pack.h>
+#include <payload/as2/version.h>
 #include <payload/cms/algorithms.h>
 
 namespace as2d {
@@ -74,6 +76,18 @@ struct StationConfig {
   // attempts, until `async_mdn_give_up` after the first attempt.
   std::chrono::seconds async_mdn_retry{30};
   std::chrono::seconds async_mdn_give_up{24 * 3600};
+  // Sending: where partners deliver the asynchronous MDNs we ask for (our public AS2
+  // URL, Receipt-Delivery-Option); needed only for partners with mdn = async.
+  std::string mdn_url;
+  // Sending over HTTPS to partners that want a client certificate. Optional.
+  std::filesystem::path tls_client_cert;
+  std::filesystem::path tls_client_key;
+  std::optional<std::string> tls_client_key_passphrase;
+  // Outboxes: how often they are scanned; transport failures and 5xx answers are retried
+  // after send_retry, doubling up to an hour, until send_give_up after the first attempt.
+  std::chrono::seconds outbox_poll{5};
+  std::chrono::seconds send_retry{60};
+  std::chrono::seconds send_give_up{24 * 3600};
 };
 
 enum class MdnMode { sync, async, none };
@@ -93,6 +107,21 @@ struct PartnerConfig {
   std::optional<payload::cms::DigestAlg> sign = payload::cms::DigestAlg::sha256;
   std::optional<payload::cms::ContentCipher> encrypt = payload::cms::ContentCipher::aes256_cbc;
   MdnMode mdn = MdnMode::sync;  // what we ask them for (outbound)
+  payload::as2::Compression compress = payload::as2::Compression::none;
+  // The signed-receipt-micalg we ask for, in order; empty: an unsigned receipt. Default:
+  // the signing digest (SHA-256 when we do not sign or sign with a legacy digest).
+  std::vector<payload::cms::DigestAlg> mdn_sign;
+  std::string content_type = "application/octet-stream";
+  payload::as2::As2Version as2_version = payload::as2::As2Version::v1_3;
+  std::optional<std::pair<std::string, std::string>> send_auth;  // HTTP basic auth towards them: user, password
+  std::filesystem::path tls_ca;  // CAs for their https url; empty: the system's store
+  std::chrono::seconds send_timeout{120};
+  // Files put here are sent to the partner (as2d), then moved to outbox/sent or
+  // outbox/failed. Default data_dir/outbox/NAME for partners with a url; empty: none.
+  std::filesystem::path outbox;
+  // A file is taken once it has not changed for this long (0: at once, for files that
+  // are written elsewhere and renamed in). Names starting with '.' are never taken.
+  std::chrono::seconds outbox_stable{5};
   // Inbound policy.
   bool require_signed = true;
   bool require_encrypted = true;

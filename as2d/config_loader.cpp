@@ -23,6 +23,7 @@ using payload::fail;
 using payload::Result;
 using payload::Status;
 namespace cms = payload::cms;
+namespace as2 = payload::as2;
 
 namespace {
 
@@ -34,13 +35,18 @@ const std::set<std::string> station_keys{
     "listen",         "data_dir",     "log_file",       "max_body_size",       "read_timeout",
     "body_timeout",   "max_connections", "async_mdn_retry", "async_mdn_give_up", "tls",          "tls_cert",            "tls_key",
     "tls_key_passphrase_file",         "tls_key_passphrase_env",              "tls_min_version",
-    "tls_ciphers",    "tls_ciphersuites",                "tls_client_ca",       "tls_client_auth"};
+    "tls_ciphers",    "tls_ciphersuites",                "tls_client_ca",       "tls_client_auth",
+    "outbox_poll",    "send_retry",   "send_give_up",
+    "mdn_url",        "tls_client_cert", "tls_client_key", "tls_client_key_passphrase_file",
+    "tls_client_key_passphrase_env"};
 
 const std::set<std::string> partner_keys{
     "as2_id",          "cert",           "url",          "inbox",      "sign",     "encrypt",
     "require_signed",  "require_encrypted",               "allowed_digests",      "allowed_ciphers",
     "mdn",             "auth_user",      "auth_password_hash",         "auth_password_hash_file",
-    "auth_password_hash_env",          "async_mdn_urls", "async_mdn_ca"};
+    "auth_password_hash_env",          "async_mdn_urls", "async_mdn_ca",
+    "compress",        "mdn_sign",       "content_type", "as2_version", "send_user", "send_password_file",
+    "send_password_env",               "tls_ca",         "send_timeout", "outbox", "outbox_stable"};
 
 std::string lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -169,6 +175,32 @@ Status load_tls(const Section& s, TlsSettings& tls) {
   return {};
 }
 
+bool is_http_url(const std::string& url) {
+  return (url.starts_with("http://") || url.starts_with("https://")) && url.find_first_of(" \t") == std::string::npos;
+}
+
+// [station] keys of the sending side: our async MDN URL and an outbound client certificate.
+Status load_sending(const Section& s, StationConfig& station) {
+  if (const auto url = s.get("mdn_url"); url && !url->empty()) {
+    if (!is_http_url(*url)) return fail(s.error("mdn_url", "\"" + *url + "\" is not an http:// or https:// URL"));
+    station.mdn_url = *url;
+  }
+  const auto cert = s.get("tls_client_cert"), key = s.get("tls_client_key");
+  if (cert.has_value() != key.has_value())
+    return fail(s.error(cert ? "tls_client_key" : "tls_client_cert", "tls_client_cert and tls_client_key go together"));
+  if (cert) {
+    station.tls_client_cert = s.path(*cert);
+    station.tls_client_key = s.path(*key);
+    auto passphrase = s.secret("tls_client_key_passphrase");
+    if (!passphrase) return fail(passphrase.error());
+    station.tls_client_key_passphrase = std::move(*passphrase);
+  }
+  if (auto ok = read_optional(s, "outbox_poll", station.outbox_poll, parse_duration); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "send_retry", station.send_retry, parse_duration); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "send_give_up", station.send_give_up, parse_duration); !ok) return fail(ok.error());
+  return {};
+}
+
 Result<StationConfig> load_station(const Section& s) {
   StationConfig station;
   if (auto ok = s.check_keys(station_keys); !ok) return fail(ok.error());
@@ -218,6 +250,7 @@ Result<StationConfig> load_station(const Section& s) {
   if (auto ok = read_optional(s, "async_mdn_give_up", station.async_mdn_give_up, parse_duration); !ok)
     return fail(ok.error());
   if (auto ok = load_tls(s, station.tls); !ok) return fail(ok.error());
+  if (auto ok = load_sending(s, station); !ok) return fail(ok.error());
   return station;
 }
 
@@ -231,6 +264,64 @@ std::string url_origin(const std::string& url) {
 bool valid_partner_name(const std::string& name) {
   return !name.empty() && name.size() <= 64 &&
          std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; });
+}
+
+Result<as2::Compression> parse_compress(std::string_view text) {
+  const auto value = lower(std::string(trim(text)));
+  if (value == "none") return as2::Compression::none;
+  if (value == "before-sign") return as2::Compression::before_signing;
+  if (value == "after-sign") return as2::Compression::after_signing;
+  return fail(Errc::usage, "\"" + std::string(text) + "\": expected none, before-sign or after-sign");
+}
+
+// [partner.NAME] keys of the sending side: how we pack for them and reach their url.
+Status load_partner_sending(const Section& s, PartnerConfig& partner) {
+  if (auto ok = read_optional(s, "compress", partner.compress, parse_compress); !ok) return fail(ok.error());
+  if (const auto mdn_sign = s.get("mdn_sign"); mdn_sign && lower(std::string(*mdn_sign)) == "none") {
+    partner.mdn_sign.clear();
+  } else if (mdn_sign) {
+    auto digests = parse_digest_list(*mdn_sign);
+    if (!digests) return fail(s.error("mdn_sign", digests.error()));
+    partner.mdn_sign = std::move(*digests);
+  } else {
+    // i05 8.3: ask for the digest we sign with, but never request MD5 or SHA-1 (2.4.2).
+    partner.mdn_sign = {partner.sign && !cms::is_legacy(*partner.sign) ? *partner.sign : cms::DigestAlg::sha256};
+  }
+  if (const auto type = s.get("content_type"); type && !type->empty()) partner.content_type = *type;
+  const bool legacy = (partner.sign && cms::is_legacy(*partner.sign)) ||
+                      (partner.encrypt && *partner.encrypt == cms::ContentCipher::des_ede3_cbc);
+  if (const auto version = s.get("as2_version")) {
+    const auto parsed = as2::parse_version(*version);
+    if (!parsed) return fail(s.error("as2_version", "\"" + *version + "\": expected 1.0, 1.1 or 1.3"));
+    if (*parsed == as2::As2Version::v1_2)
+      return fail(s.error("as2_version", "1.2 is not sent: it declares EDIINT-Features, none of which we offer; use 1.1 or 1.3"));
+    if (*parsed == as2::As2Version::v1_3 && legacy)
+      return fail(s.error("as2_version", "1.3 allows no MD5, SHA-1 or 3DES (i05 6.1): sign or encrypt names one"));
+    partner.as2_version = *parsed;
+  } else if (legacy) {
+    partner.as2_version = as2::As2Version::v1_1;  // 1.3 forbids the legacy algorithms this partner needs
+  }
+  const auto user = s.get("send_user");
+  auto password = s.secret("send_password");
+  if (!password) return fail(password.error());
+  if (user.has_value() != password->has_value())
+    return fail(s.error(user ? "send_password_file" : "send_user", "send_user and send_password_file (or _env) go together"));
+  if (user) {
+    if (user->empty() || user->size() > max_credential_length || user->find(':') != std::string::npos)
+      return fail(s.error("send_user", "must have 1 to 150 characters and no ':'"));
+    if ((*password)->size() > max_credential_length) return fail(s.error("send_password_file", "longer than 150 characters"));
+    partner.send_auth = std::make_pair(*user, **password);
+  }
+  if (const auto ca = s.get("tls_ca"); ca && !ca->empty()) partner.tls_ca = s.path(*ca);
+  if (auto ok = read_optional(s, "send_timeout", partner.send_timeout, parse_duration); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "outbox_stable", partner.outbox_stable,
+                              [](std::string_view v) -> Result<std::chrono::seconds> {
+                                if (trim(v) == "0") return std::chrono::seconds(0);
+                                return parse_duration(v);
+                              });
+      !ok)
+    return fail(ok.error());
+  return {};
 }
 
 Result<PartnerConfig> load_partner(const Section& s, const std::string& name, const StationConfig& station) {
@@ -249,7 +340,7 @@ Result<PartnerConfig> load_partner(const Section& s, const std::string& name, co
   if (partner.certs.empty()) return fail(s.error("cert", "no certificate listed"));
 
   if (const auto url = s.get("url"); url && !url->empty()) {
-    if (!(url->starts_with("http://") || url->starts_with("https://")) || url->find_first_of(" \t") != std::string::npos)
+    if (!is_http_url(*url))
       return fail(s.error("url", "\"" + *url + "\" is not an http:// or https:// URL"));
     partner.url = *url;
   }
@@ -317,6 +408,15 @@ Result<PartnerConfig> load_partner(const Section& s, const std::string& name, co
     if (auto ok = check_password_hash(*hash); !ok) return fail(s.error("auth_password_hash", ok.error()));
     partner.auth = BasicAuth{*user, *hash};
   }
+  if (auto ok = load_partner_sending(s, partner); !ok) return fail(ok.error());
+  if (const auto outbox = s.get("outbox"); outbox && !outbox->empty()) {
+    if (partner.url.empty()) return fail(s.error("outbox", "needs the partner's url to send to"));
+    partner.outbox = s.path(*outbox);
+  } else if (!partner.url.empty()) {
+    partner.outbox = station.data_dir / "outbox" / name;
+  }
+  if (partner.mdn == MdnMode::async && station.mdn_url.empty())
+    return fail(s.error("mdn", "async needs [station] mdn_url, where the partner is to send the receipts"));
   return partner;
 }
 

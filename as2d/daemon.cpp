@@ -32,6 +32,8 @@
 #include "router.h"
 #include "server_state.h"
 #include "station_keys.h"
+#include "outbound_store.h"
+#include "outbox.h"
 #include "store.h"
 #include "tls.h"
 
@@ -208,6 +210,8 @@ int Daemon::serve() {
   if (auto ok = prepare_inboxes(**partners); !ok) return startup_failed(ok.error(), EXIT_CANTCREAT);
   auto store = MessageStore::open(station.data_dir / "as2d.sqlite");
   if (!store) return startup_failed(store.error(), EXIT_CANTCREAT);
+  auto outbound = OutboundStore::open(station.data_dir / "as2d.sqlite");
+  if (!outbound) return startup_failed(outbound.error(), EXIT_CANTCREAT);
   std::optional<TlsContext> tls;
   if (station.tls.enabled) {
     auto context = make_tls_context(station.tls, *keys);
@@ -225,6 +229,7 @@ int Daemon::serve() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   ServerState state(station, std::move(*keys), audit, **store, *partners);
+  state.set_outbound_store(outbound->get());
   Poco::Net::ServerSocket socket = tls ? Poco::Net::SecureServerSocket(tls->context) : Poco::Net::ServerSocket();
   try {
     const Poco::Net::SocketAddress address(station.listen.host, station.listen.port);
@@ -253,6 +258,8 @@ int Daemon::serve() {
   MdnSender mdn_sender(**store, audit, state.station(), [&state] { return state.partners(); });
   state.set_mdn_waker([&mdn_sender] { mdn_sender.wake(); });
   mdn_sender.start();  // also delivers what a previous run left queued
+  OutboxWorker outbox(state, **outbound);
+  outbox.start();  // also finishes what a previous run left in the outbox queues
   Poco::ThreadPool pool("as2d", 2, station.limits.max_connections, 60);
   Poco::Net::HTTPServer server(new Router(state), pool, socket, params);
   server.start();
@@ -296,6 +303,7 @@ int Daemon::serve() {
   // connection's lock, which a request holds while it is handled) and closes idle ones.
   server.stopAll(false);
   pool.joinAll();
+  outbox.stop();
   mdn_sender.stop();  // after the requests: whatever they queued stays queued for the next start
   Poco::ErrorHandler::set(previous_handler);
   audit.emit(Event::daemon_stopped, {});

@@ -30,6 +30,15 @@ std::string certificate_line(const cms::Certificate& certificate) {
          date(info.not_before) + " to " + date(info.not_after) + state + ", sha256 " + info.sha256_fingerprint + ")";
 }
 
+std::string_view compression_name(payload::as2::Compression compression) {
+  switch (compression) {
+    case payload::as2::Compression::none: return "none";
+    case payload::as2::Compression::before_signing: return "before-sign";
+    case payload::as2::Compression::after_signing: return "after-sign";
+  }
+  return "?";
+}
+
 }  // namespace
 
 std::string describe(const Config& config, const StationKeys& keys, const PartnerTable& partners,
@@ -51,6 +60,8 @@ std::string describe(const Config& config, const StationKeys& keys, const Partne
       << " connections\n";
   out << "  asynchronous MDNs: first retry after " << s.async_mdn_retry.count() << " s, given up after "
       << s.async_mdn_give_up.count() << " s\n";
+  out << "  sending: asynchronous MDNs come to " << (s.mdn_url.empty() ? std::string("(no mdn_url)") : s.mdn_url)
+      << ", client certificate " << (s.tls_client_cert.empty() ? std::string("none") : s.tls_client_cert.string()) << "\n";
   for (std::size_t i = 0; i < keys.identities.size(); ++i)
     out << "  " << (i == 0 ? "certificate " : "next certificate ") << certificate_line(keys.identities[i].certificate)
         << "\n";
@@ -62,8 +73,11 @@ std::string describe(const Config& config, const StationKeys& keys, const Partne
         << (p.require_encrypted ? "encrypted" : "encrypted or not") << "; digests " << join_digests(p.allowed_digests)
         << "; ciphers " << join_ciphers(p.allowed_ciphers) << "\n";
     out << "  sends to them: sign " << (p.sign ? std::string(cms::micalg(*p.sign)) : "none") << ", encrypt "
-        << (p.encrypt ? std::string(cms::name(*p.encrypt)) : "none") << ", mdn " << mdn_mode_name(p.mdn) << ", url "
-        << (p.url.empty() ? "(none)" : p.url) << "\n";
+        << (p.encrypt ? std::string(cms::name(*p.encrypt)) : "none") << ", compress " << compression_name(p.compress)
+        << ", mdn " << mdn_mode_name(p.mdn) << (p.mdn == MdnMode::none ? "" : p.mdn_sign.empty() ? " unsigned" : " signed " + join_digests(p.mdn_sign))
+        << ", AS2 " << payload::as2::version_name(p.as2_version) << ", url " << (p.url.empty() ? "(none)" : p.url)
+        << (p.send_auth ? ", basic auth user " + p.send_auth->first : std::string())
+        << (p.tls_ca.empty() ? std::string() : ", CA " + p.tls_ca.string()) << "\n";
     out << "  basic auth: " << (p.auth ? "user " + p.auth->user : std::string("off")) << "\n";
     std::string urls;
     for (const auto& prefix : p.async_mdn_urls) urls += (urls.empty() ? "" : ", ") + prefix;

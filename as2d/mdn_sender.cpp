@@ -1,18 +1,13 @@
 // as2d asynchronous MDN delivery.
 #include "mdn_sender.h"
 
-#include <Poco/Exception.h>
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
-#include <Poco/StreamCopier.h>
-#include <Poco/URI.h>
-
 #include <algorithm>
 #include <chrono>
 #include <memory>
+
+#include "config_loader.h"
+#include "http_client.h"
+#include "proxy.h"
 
 namespace as2d {
 
@@ -52,42 +47,19 @@ bool split_wire(const std::string& wire, Wire& out) {
 std::string post(const MdnDelivery& delivery, const Partner* partner) {
   Wire wire;
   if (!split_wire(delivery.mdn, wire)) return "the stored MDN is unreadable";
-  try {
-    const Poco::URI uri(delivery.url);
-    std::unique_ptr<Poco::Net::HTTPClientSession> session;
-    if (uri.getScheme() == "https") {
-      Poco::Net::Context::Params params;
-      params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
-      params.loadDefaultCAs = partner == nullptr || partner->config.async_mdn_ca.empty();
-      if (partner != nullptr && !partner->config.async_mdn_ca.empty())
-        params.caLocation = partner->config.async_mdn_ca.string();
-      Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-      context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-      session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context);
-    } else if (uri.getScheme() == "http") {
-      session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
-    } else {
-      return "unsupported URL scheme " + uri.getScheme();
-    }
-    session->setTimeout(Poco::Timespan(http_timeout.count(), 0));
-    Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, uri.getPathAndQuery().empty() ? "/" : uri.getPathAndQuery(),
-                                   Poco::Net::HTTPMessage::HTTP_1_1);
-    for (const auto& [name, value] : wire.headers) request.set(name, value);
-    request.setContentLength64(static_cast<Poco::Int64>(wire.body.size()));
-    request.setKeepAlive(false);
-    session->sendRequest(request).write(wire.body.data(), static_cast<std::streamsize>(wire.body.size()));
-    Poco::Net::HTTPResponse response;
-    std::istream& in = session->receiveResponse(response);
-    std::string ignored;
-    Poco::StreamCopier::copyToString(in, ignored);
-    const int status = static_cast<int>(response.getStatus());
-    if (status >= 200 && status < 300) return {};
-    return "HTTP " + std::to_string(status) + " " + response.getReason();
-  } catch (const Poco::Exception& e) {
-    return e.displayText();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
+  PostRequest request;
+  request.url = delivery.url;
+  request.headers = std::move(wire.headers);
+  request.body = wire.body;
+  if (partner != nullptr) request.ca_file = partner->config.async_mdn_ca;
+  request.timeout = http_timeout;
+  auto proxy = proxy_for(delivery.url, process_environment());
+  if (!proxy) return proxy.error().message();
+  request.proxy = std::move(*proxy);
+  auto reply = http_post(request);
+  if (!reply) return reply.error().message();
+  if (reply->status >= 200 && reply->status < 300) return {};
+  return "HTTP " + std::to_string(reply->status) + " " + reply->reason;
 }
 
 }  // namespace

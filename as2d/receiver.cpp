@@ -16,6 +16,7 @@
 
 #include "basic_auth.h"
 #include "inbox.h"
+#include "mdn_receipt.h"
 #include "utc_time.h"
 
 namespace as2d {
@@ -466,6 +467,13 @@ HttpAnswer Receiver::receive(const HeaderList& headers, RequestBody& body) {
   }
   audit.emit(Event::message_received,
              {{"partner", config.name}, {"message_id", fields.message_id}, {"bytes", spooled->size()}});
+
+  // An asynchronous MDN for a message we sent comes to the same endpoint (RFC 4130 7.3).
+  if (carries_mdn(headers, spooled->peek())) {
+    auto bytes = spooled->take();
+    if (!bytes) return text_answer(500, "the spooled body could not be read; please retry", false);
+    return receive_async_mdn(m_state, *partner, headers, std::move(*bytes));
+  }
 
   // 4. One copy of a message at a time; a Message-ID processed before gets its MDN again.
   Exchange exchange(m_state, *partner, fields, spooled->size());

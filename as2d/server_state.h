@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "config.h"
 #include "in_flight.h"
+#include "outbound_store.h"
 #include "partners.h"
 #include "station_keys.h"
 #include "store.h"
@@ -49,6 +50,10 @@ public:
     if (m_mdn_waker) m_mdn_waker();
   }
 
+  // The records of messages we sent (asynchronous MDNs are matched to them); may be null.
+  void set_outbound_store(OutboundStore* store) noexcept { m_outbound = store; }
+  [[nodiscard]] OutboundStore* outbound_store() const noexcept { return m_outbound; }
+
   [[nodiscard]] bool ready() const noexcept { return m_ready.load(); }
   void set_ready(bool ready) noexcept { m_ready.store(ready); }
 
@@ -61,6 +66,7 @@ private:
   std::shared_ptr<const PartnerTable> m_partners;
   mutable InFlight m_in_flight;
   std::function<void()> m_mdn_waker;
+  OutboundStore* m_outbound = nullptr;
   std::atomic<bool> m_ready{false};
 };
 

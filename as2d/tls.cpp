@@ -3,48 +3,18 @@
 
 #include <Poco/Exception.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include <cstdio>
-#include <memory>
-
 #include <payload/cms/certificate.h>
+
+#include "openssl_util.h"
 
 namespace as2d {
 
 using payload::Errc;
 using payload::fail;
 using payload::Result;
-
-namespace {
-
-std::string openssl_errors() {
-  std::string text;
-  while (const unsigned long code = ERR_get_error()) {
-    char buffer[256];
-    ERR_error_string_n(code, buffer, sizeof buffer);
-    text += (text.empty() ? "" : "; ") + std::string(buffer);
-  }
-  return text.empty() ? "unknown OpenSSL error" : text;
-}
-
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct KeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-
-int passphrase_callback(char* buffer, int size, int, void* user) {
-  const auto* passphrase = static_cast<const std::string*>(user);
-  if (passphrase == nullptr || passphrase->size() > static_cast<std::size_t>(size)) return -1;
-  std::copy(passphrase->begin(), passphrase->end(), buffer);
-  return static_cast<int>(passphrase->size());
-}
-
-}  // namespace
 
 Result<TlsContext> make_tls_context(const TlsSettings& tls, const StationKeys& as2_keys) {
   // i05 9.1: the certificate roles stay apart.
@@ -83,16 +53,9 @@ Result<TlsContext> make_tls_context(const TlsSettings& tls, const StationKeys& a
   if (SSL_CTX_use_certificate_chain_file(ctx, tls.cert.c_str()) != 1)
     return fail(Errc::usage, "[station] tls_cert: " + tls.cert.string() + ": " + openssl_errors());
 
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_file(tls.key.c_str(), "r"));
-  if (!bio) return fail(Errc::io, "[station] tls_key: " + tls.key.string() + ": " + openssl_errors());
-  std::string passphrase = tls.key_passphrase.value_or("");
-  std::unique_ptr<EVP_PKEY, KeyFree> key(
-      PEM_read_bio_PrivateKey(bio.get(), nullptr, passphrase_callback, tls.key_passphrase ? &passphrase : nullptr));
-  OPENSSL_cleanse(passphrase.data(), passphrase.size());
-  if (!key)
-    return fail(Errc::bad_passphrase, "[station] tls_key: " + tls.key.string() +
-                                          ": cannot be read (wrong or missing passphrase?): " + openssl_errors());
-  if (SSL_CTX_use_PrivateKey(ctx, key.get()) != 1 || SSL_CTX_check_private_key(ctx) != 1)
+  auto key = read_pem_private_key(tls.key, tls.key_passphrase);
+  if (!key) return fail(key.error().code(), "[station] tls_key: " + key.error().message());
+  if (SSL_CTX_use_PrivateKey(ctx, key->get()) != 1 || SSL_CTX_check_private_key(ctx) != 1)
     return fail(Errc::usage, "[station] tls_key: " + tls.key.string() + " is not the key of " + tls.cert.string());
 
   if (!tls.client_ca.empty()) {

@@ -10,7 +10,7 @@
 // time other processes had the core.
 //
 //   as2_pack_unpack --sender-key K --sender-cert C --receiver-key K --receiver-cert C
-//                   [--cipher cbc|gcm] [--seconds 10] [--size 10240]
+//                   [--cipher cbc|gcm] [--level 6] [--seconds 10] [--size 10240]
 #include <time.h>
 
 #include <chrono>
@@ -37,7 +37,7 @@ using Clock = std::chrono::steady_clock;
 }
 
 std::map<std::string, std::string> parse_args(int argc, char** argv) {
-  std::map<std::string, std::string> args{{"cipher", "cbc"}, {"seconds", "10"}, {"size", "10240"}};
+  std::map<std::string, std::string> args{{"cipher", "cbc"}, {"level", "6"}, {"seconds", "10"}, {"size", "10240"}};
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string key = argv[i];
     if (!key.starts_with("--")) die("unexpected argument " + key);
@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   const auto seconds = std::chrono::seconds(std::stoi(args.at("seconds")));
   const auto size = static_cast<std::size_t>(std::stoul(args.at("size")));
   const bool gcm = args.at("cipher") == "gcm";
+  const int level = std::stoi(args.at("level"));
   const cms::Identity sender{load_certificate(args.at("sender-cert")), load_key(args.at("sender-key"))};
   const cms::Identity receiver{load_certificate(args.at("receiver-cert")), load_key(args.at("receiver-key"))};
 
@@ -98,6 +99,7 @@ int main(int argc, char** argv) {
   pack_options.content_type = "application/edi-x12";
   pack_options.filename = "bench.x12";
   pack_options.compression = as2::Compression::before_signing;
+  pack_options.compression_level = level;
   pack_options.mdn = as2::MdnRequest{"bench@sender.example", {cms::DigestAlg::sha256}, "", {}};
   pack_options.sign = as2::SignSpec{sender, {}, {}};
   pack_options.encrypt = as2::EncryptSpec{{receiver.certificate}, {}};
@@ -146,9 +148,9 @@ int main(int argc, char** argv) {
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   const double cpu = thread_cpu_seconds() - cpu_start;
   if (messages == 0) die("no message in the time given");
-  std::printf("cipher=aes-256-%s size=%zu messages=%zu seconds=%.2f msg_per_s=%.1f msg_per_cpu_s=%.1f "
+  std::printf("cipher=aes-256-%s zlib_level=%d size=%zu messages=%zu seconds=%.2f msg_per_s=%.1f msg_per_cpu_s=%.1f "
               "cpu_per_msg_us=%.0f pack_us=%.0f unpack_us=%.0f wire_bytes=%zu\n",
-              gcm ? "gcm" : "cbc", size, messages, elapsed, static_cast<double>(messages) / elapsed,
+              gcm ? "gcm" : "cbc", level, size, messages, elapsed, static_cast<double>(messages) / elapsed,
               static_cast<double>(messages) / cpu, cpu / static_cast<double>(messages) * 1e6, pack_cpu / static_cast<double>(messages) * 1e6,
               unpack_cpu / static_cast<double>(messages) * 1e6, wire_bytes / messages);
   return 0;

@@ -22,6 +22,11 @@ namespace payload::cli {
 // `payload mdn verify`: the MDN is authentic and its MIC matches, but the partner reports
 // a negative disposition (processed/error, failed/failure). docs/exit-codes.md.
 inline constexpr int exit_negative_disposition = 11;
+// `payload as2 send`: the MDN is authentic but its Received-Content-MIC is not the MIC
+// recorded when the message was packed.
+inline constexpr int exit_mic_mismatch = 12;
+// `payload as2 send`: no HTTP answer (connection, TLS, timeout) or an answer other than 2xx.
+inline constexpr int exit_transport = 13;
 
 // Our identities from --key/--cert pairs, in order; one passphrase (the common passphrase
 // options) unlocks every encrypted key; each key must belong to its certificate.

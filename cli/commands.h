@@ -17,6 +17,8 @@ void register_cert_commands(CLI::App& app, int& exit_code);
 void register_sop_command(CLI::App& app, int& exit_code);
 // `payload as2 pack|unpack|explain`: AS2 messages in wire form.
 void register_as2_commands(CLI::App& app, int& exit_code);
+// `payload as2 send|status`: sending to a partner of an as2d configuration (under `as2`).
+void register_as2_send_commands(CLI::App& as2, int& exit_code);
 // `payload mdn verify`: AS2 receipts.
 void register_mdn_commands(CLI::App& app, int& exit_code);
 

@@ -294,6 +294,32 @@ TEST_CASE("options: base64 payload and envelope, RFC 3851 micalg, async MDN, pla
   CHECK_FALSE(pack(payload, plain));
 }
 
+TEST_CASE("the compression level trades time for size and the receiver reads every level", "[as2][roundtrip]") {
+  std::string payload;
+  for (int i = 0; payload.size() < 64 * 1024; ++i)
+    payload += "PO1*" + std::to_string(i) + "*" + std::to_string(i * 7919 % 500) + "*EA*" + std::to_string(i * 104729 % 10000) + "~\n";
+  std::size_t fastest = 0, smallest = 0;
+  for (const int level : {1, 6, 9}) {
+    INFO("level " << level);
+    PackOptions options = pack_options(Shape{cms::DigestAlg::sha256, cms::ContentCipher::aes256_cbc, Compression::before_signing});
+    options.compression_level = level;
+    auto packed = pack(payload, options);
+    REQUIRE(packed);
+    (level == 1 ? fastest : smallest) = packed->http.body.size();
+    auto result = unpack(packed->http.wire(), unpack_options(Shape{cms::DigestAlg::sha256, cms::ContentCipher::aes256_cbc,
+                                                                   Compression::before_signing}));
+    REQUIRE(result);
+    CHECK(result->payload == payload);
+    CHECK(*result->report.mic == packed->mic);
+  }
+  CHECK(smallest < fastest);
+  PackOptions out_of_range = pack_options(Shape{std::nullopt, std::nullopt, Compression::before_signing});
+  out_of_range.compression_level = 0;
+  auto refused = pack(payload, out_of_range);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code() == Errc::usage);
+}
+
 TEST_CASE("pack_file names the payload after the file, and refuses what check_filename refuses", "[as2][roundtrip]") {
   test::TempDir dir;
   test::write_file(dir / "invoice 7.x12", "ISA*00*~");

@@ -106,6 +106,7 @@ TEST_CASE("loader: defaults, relative paths, secrets from a file and from the en
 
 TEST_CASE("check-config prints what would be served") {
   Setup setup;
+  setup.station.set("mdn_url", "https://as2.example.com/as2");
   setup.partner("acme")
       .set("as2_id", "ACME")
       .set("cert", (setup.dir / "partner.crt").string())
@@ -121,7 +122,8 @@ TEST_CASE("check-config prints what would be served") {
         std::string::npos);
   CHECK(result.out.find("digests sha-256, sha1;") != std::string::npos);
   CHECK(result.out.find("CN=AS2D TEST PARTNER") != std::string::npos);
-  CHECK(result.out.find("mdn async") != std::string::npos);
+  CHECK(result.out.find("mdn async signed sha-256") != std::string::npos);
+  CHECK(result.out.find("asynchronous MDNs come to https://as2.example.com/as2") != std::string::npos);
   // Checking changes nothing on disk.
   CHECK_FALSE(std::filesystem::exists(setup.data()));
 }

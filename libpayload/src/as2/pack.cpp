@@ -81,12 +81,12 @@ std::string disposition(std::string_view filename) {
 }
 
 // RFC 3274 / RFC 5402: application/pkcs7-mime; smime-type=compressed-data.
-Result<Part> compress_part(Part&& inner) {
+Result<Part> compress_part(Part&& inner, int level) {
   std::string entity = serialize(std::move(inner));
   auto compressed = entity.size() < detail::spool_threshold
-                        ? cms::compress(entity)
+                        ? cms::compress(entity, level)
                         : detail::through_spool(entity, [&entity] { std::string().swap(entity); },
-                                                [](const io::Input& in, const io::Output& out) { return cms::compress(in, out); });
+                                                [level](const io::Input& in, const io::Output& out) { return cms::compress(in, out, level); });
   if (!compressed) return fail(compressed.error().with_context("compressing"));
   return Part{{{"Content-Type", "application/pkcs7-mime; smime-type=compressed-data; name=\"smime.p7z\""},
                {"Content-Transfer-Encoding", "binary"},
@@ -160,6 +160,8 @@ Status check_options(const PackOptions& options, const mime::ContentType& type) 
   if (options.envelope_encoding == BodyEncoding::base64 && !enveloped)
     return fail(Errc::usage, "a base64 envelope needs an encrypted or compressed message");
   if (options.encrypt && options.encrypt->recipients.empty()) return fail(Errc::usage, "encryption needs a recipient certificate");
+  if (options.compression != Compression::none && (options.compression_level < 1 || options.compression_level > 9))
+    return fail(Errc::usage, "the compression level must be 1 to 9, not " + std::to_string(options.compression_level));
   // i05 6.1: between AS2 1.3 peers the weak algorithms MUST NOT be generated.
   if (options.headers.version == As2Version::v1_3) {
     if (options.sign && cms::is_legacy(options.sign->options.digest))
@@ -207,13 +209,13 @@ Result<PackedMessage> pack(std::string payload, const PackOptions& options) {
     if (!mic) return fail(mic.error());
     packed.mic = std::move(*mic);
     if (options.compression != Compression::none) {
-      auto compressed = compress_part(std::move(current));
+      auto compressed = compress_part(std::move(current), options.compression_level);
       if (!compressed) return fail(compressed.error());
       current = std::move(*compressed);
     }
   } else {
     if (options.compression == Compression::before_signing) {
-      auto compressed = compress_part(std::move(current));
+      auto compressed = compress_part(std::move(current), options.compression_level);
       if (!compressed) return fail(compressed.error());
       current = std::move(*compressed);
     }
@@ -222,7 +224,7 @@ Result<PackedMessage> pack(std::string payload, const PackOptions& options) {
     current = std::move(signed_part->part);
     packed.mic = std::move(signed_part->mic);
     if (options.compression == Compression::after_signing) {
-      auto compressed = compress_part(std::move(current));
+      auto compressed = compress_part(std::move(current), options.compression_level);
       if (!compressed) return fail(compressed.error());
       current = std::move(*compressed);
     }

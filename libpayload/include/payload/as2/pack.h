@@ -67,6 +67,10 @@ struct PackOptions {
   std::string filename;
   BodyEncoding payload_encoding = BodyEncoding::binary;
   Compression compression = Compression::none;  // without signing, either value compresses
+  // Compression level as zlib counts it, 1 (fastest) to 9 (smallest); 6 is zlib's default.
+  // For a 10 KiB EDI message level 1 takes about a third of level 6's time for about 6%
+  // more bytes (docs/benchmarks.md, "AS2 pack and unpack").
+  int compression_level = 6;
   std::optional<SignSpec> sign;
   std::optional<EncryptSpec> encrypt;
   // The HTTP-level Content-Transfer-Encoding of an application/pkcs7-mime body (libas2

@@ -1,6 +1,9 @@
 // payload::cms compression: RFC 3274 CompressedData with id-alg-zlibCompress (ZLIB
 // framing, RFC 1950), built and parsed here over zlib because the platform's OpenSSL is
-// built without zlib. AS2 1.1+ MUST support it (i05 §4.2, RFC 5402).
+// built without zlib. AS2 1.1+ MUST support it (i05 §4.2, RFC 5402). The in-memory
+// compress uses libdeflate (the same format, about twice as fast and a little smaller);
+// the stream form and decompression use zlib. Each thread keeps the compressor and the
+// zlib streams it used for its next call (0.2-0.7 MB), released when the thread ends.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +31,8 @@ struct DecompressReport {
   std::string content_type;            // eContentType OID, "1.2.840.113549.1.7.1" (id-data) in AS2
 };
 
-// DER CompressedData (ContentInfo) around `content`, eContentType id-data.
+// DER CompressedData (ContentInfo) around `content`, eContentType id-data. Levels 0-9 as
+// zlib's (-1, zlib's default, is 6).
 Result<std::string> compress(std::string_view content, int level = 6);
 // Streams: BER with indefinite lengths and 64 KiB OCTET STRING segments.
 Status compress(const io::Input& content, const io::Output& compressed, int level = 6);

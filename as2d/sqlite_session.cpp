@@ -1,0 +1,32 @@
+// as2d's SQLite database.
+#include "sqlite_session.h"
+
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+
+namespace as2d {
+
+using namespace Poco::Data::Keywords;
+using payload::Errc;
+using payload::fail;
+
+payload::Result<std::unique_ptr<Poco::Data::Session>> open_sqlite(const std::filesystem::path& file) {
+  try {
+    // POCO retries a failing open until its login timeout (60 s by default): fail fast
+    // on the obvious cause, and keep the timeout short for the rest.
+    std::error_code ec;
+    if (!std::filesystem::is_directory(file.parent_path(), ec))
+      return fail(Errc::io, file.string() + ": the directory does not exist");
+    Poco::Data::SQLite::Connector::registerConnector();
+    auto session = std::make_unique<Poco::Data::Session>("SQLite", file.string(), 5);
+    *session << "PRAGMA busy_timeout=10000", now;
+    *session << "PRAGMA journal_mode=WAL", now;
+    *session << "PRAGMA synchronous=FULL", now;
+    return session;
+  } catch (const Poco::Exception& e) {
+    return fail(Errc::io, file.string() + ": " + e.displayText());
+  }
+}
+
+}  // namespace as2d
