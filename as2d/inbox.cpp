@@ -1,4 +1,5 @@
-// as2d inbox writer: temp file, fsync, no-replace rename, fsync of the directory.
+// as2d inbox writer: temp file, fsync, no-replace link or rename, shared fsync of the
+// directory.
 #include "inbox.h"
 
 #include <fcntl.h>
@@ -8,7 +9,12 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <vector>
+
+#include "group_commit.h"
 
 namespace as2d {
 
@@ -62,6 +68,41 @@ Status fsync_directory(const std::filesystem::path& dir) {
   return {};
 }
 
+// One directory fsync covers every entry made in the directory before it began: the
+// messages published into one inbox at the same time share it (group_commit.h), one
+// GroupCommit per directory for the whole process.
+Status sync_directory_shared(const std::filesystem::path& dir) {
+  using DirectoryGroup = GroupCommit<const std::filesystem::path>;
+  static std::mutex mutex;
+  static std::map<std::filesystem::path, std::unique_ptr<DirectoryGroup>> groups;
+  DirectoryGroup* group = nullptr;
+  {
+    const std::lock_guard lock(mutex);
+    auto& slot = groups[dir];
+    if (!slot)
+      slot = std::make_unique<DirectoryGroup>(
+          [dir](const std::vector<const std::filesystem::path*>& items, std::vector<Status>& results) {
+            if (auto synced = fsync_directory(dir); !synced) results.assign(items.size(), synced);
+          });
+    group = slot.get();
+  }
+  return group->submit(dir);
+}
+
+// Whether unnamed temporaries can be given a name later: O_TMPFILE files are linked into
+// the directory through /proc/self/fd (linkat with AT_EMPTY_PATH needs a capability).
+bool proc_fd_available() {
+  static const bool available = ::access("/proc/self/fd", X_OK) == 0;
+  return available;
+}
+
+// 0: linked; EEXIST: the target exists; other errno: failure.
+int link_unnamed(int fd, const std::filesystem::path& to) {
+  const auto from = "/proc/self/fd/" + std::to_string(fd);
+  if (::linkat(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), AT_SYMLINK_FOLLOW) == 0) return 0;
+  return errno;
+}
+
 // 0: renamed; EEXIST: the target exists; other errno: failure.
 int rename_no_replace(const std::filesystem::path& from, const std::filesystem::path& to) {
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
@@ -111,6 +152,16 @@ std::size_t remove_stale_temporaries(const std::filesystem::path& dir) noexcept 
 }
 
 Result<InboxFile> InboxFile::create(const std::filesystem::path& dir) {
+  if (proc_fd_available()) {
+    UniqueFd fd(::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0640));
+    if (fd.valid()) {
+      ::fchmod(fd.get(), 0640);
+      return InboxFile(dir, {}, std::move(fd));
+    }
+    // File systems without O_TMPFILE (EOPNOTSUPP; EISDIR from kernels that predate it)
+    // get a named temporary; anything else is the directory's own problem.
+    if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) return fail(errno_error(dir.string(), errno));
+  }
   std::string templ = (dir / (std::string(inbox_temp_prefix) + "XXXXXX" + std::string(inbox_temp_suffix))).string();
   UniqueFd fd(::mkostemps(templ.data(), static_cast<int>(inbox_temp_suffix.size()), O_CLOEXEC));
   if (!fd.valid()) return fail(errno_error(dir.string(), errno));
@@ -131,17 +182,20 @@ InboxFile::~InboxFile() {
 Status InboxFile::write(std::span<const char> bytes) { return payload::io::write_all(m_fd.get(), bytes); }
 
 Result<std::filesystem::path> InboxFile::publish(std::string_view name) {
-  if (m_published) return fail(Errc::internal, m_temp.string() + ": published twice");
-  if (::fsync(m_fd.get()) != 0) return fail(errno_error(m_temp.string() + ": fsync", errno));
-  if (::close(m_fd.release()) != 0) return fail(errno_error(m_temp.string() + ": close", errno));
+  const auto what = m_temp.empty() ? m_dir.string() + ": unnamed temporary" : m_temp.string();
+  if (m_published) return fail(Errc::internal, what + ": published twice");
+  if (::fsync(m_fd.get()) != 0) return fail(errno_error(what + ": fsync", errno));
+  // A named temporary is closed before its rename; an unnamed one is linked through its descriptor.
+  if (!m_temp.empty() && ::close(m_fd.release()) != 0) return fail(errno_error(what + ": close", errno));
   const std::string base(name);
   for (unsigned n = 0; n < 10000; ++n) {
     const auto target = m_dir / (n == 0 ? base : numbered(base, n));
-    const int error = rename_no_replace(m_temp, target);
+    const int error = m_temp.empty() ? link_unnamed(m_fd.get(), target) : rename_no_replace(m_temp, target);
     if (error == EEXIST) continue;
     if (error != 0) return fail(errno_error(target.string(), error));
     m_published = true;
-    if (auto synced = fsync_directory(m_dir); !synced) {
+    m_fd.reset();
+    if (auto synced = sync_directory_shared(m_dir); !synced) {
       ::unlink(target.c_str());
       return fail(synced.error());
     }

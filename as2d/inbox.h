@@ -2,13 +2,17 @@
 // trusted with, before any "processed" MDN goes out (issue 4, "durability before
 // acknowledgement").
 //
-// The bytes go to a hidden temporary file (".as2d-XXXXXX.part", O_EXCL, mode 0640) in the
-// inbox directory itself, are fsync'ed, and the file is renamed to its final name with
-// RENAME_NOREPLACE (link + unlink where the file system lacks it), so an existing file is
-// never overwritten: a name already taken becomes "name-1.ext", "name-2.ext", ...
-// Finally the directory is fsync'ed, so the rename itself survives a crash. A writer
-// destroyed before publish() removes its temporary: nothing partial is ever visible
-// under a final name.
+// The bytes go to an unnamed temporary in the inbox directory (O_TMPFILE, mode 0640), are
+// fsync'ed, and the file is then linked under its final name; linking never replaces an
+// existing file, so a name already taken becomes "name-1.ext", "name-2.ext", ... Finally
+// the directory is fsync'ed, so the new name itself survives a crash: one fsync of the
+// directory covers all the files published into it meanwhile (they share it, as issue 4
+// asks), and publish() returns only after an fsync that began after its own link.
+// Where O_TMPFILE is missing, the temporary is a hidden named file (".as2d-XXXXXX.part",
+// O_EXCL) renamed with RENAME_NOREPLACE (link + unlink where the file system lacks that).
+// A writer destroyed before publish() leaves nothing: an unnamed temporary vanishes with
+// its descriptor, a named one is removed; nothing partial is ever visible under a final
+// name, and a crash leaves at most named temporaries (removed at start).
 #pragma once
 
 #include <filesystem>
@@ -51,15 +55,16 @@ public:
   // The temporary file, for writers that stream into it (the AS2 core writes a large
   // payload there directly).
   [[nodiscard]] payload::io::Output output() const { return payload::io::Output{m_fd.get(), m_temp}; }
-  // fsync, rename to `name` (already sanitized) or the first free "name-N.ext", fsync the
-  // directory. Returns the final path. Errors: io; then nothing is left behind.
+  // fsync, link or rename to `name` (already sanitized) or the first free "name-N.ext",
+  // fsync the directory (shared with concurrent publishers). Returns the final path.
+  // Errors: io; then nothing is left behind.
   [[nodiscard]] payload::Result<std::filesystem::path> publish(std::string_view name);
 
 private:
   InboxFile(std::filesystem::path dir, std::filesystem::path temp, payload::io::UniqueFd fd)
       : m_dir(std::move(dir)), m_temp(std::move(temp)), m_fd(std::move(fd)) {}
   std::filesystem::path m_dir;
-  std::filesystem::path m_temp;
+  std::filesystem::path m_temp;  // empty for an unnamed (O_TMPFILE) temporary
   payload::io::UniqueFd m_fd;
   bool m_published = false;
 };

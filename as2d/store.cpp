@@ -3,9 +3,13 @@
 
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 #include <Poco/Nullable.h>
+#include <sqlite3.h>
+
+#include "sqlite_statement.h"
 
 namespace as2d {
 
@@ -54,12 +58,27 @@ std::string from_blob(const Poco::Data::BLOB& blob) {
   return std::string(reinterpret_cast<const char*>(blob.rawContent()), blob.size());
 }
 
-Poco::Nullable<Poco::Data::BLOB> to_blob(const std::optional<std::string>& bytes) {
-  if (!bytes) return {};
-  return Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(bytes->data()), bytes->size());
-}
+
+constexpr std::string_view find_sql =
+    "SELECT message_id, partner, direction, received_at, size, algorithms, mic, disposition, mdn, file_path, status, "
+    "error, attempts FROM messages WHERE partner = ? AND direction = ? AND message_key = ?";
+
+constexpr std::string_view upsert_sql =
+    "INSERT INTO messages (message_id, message_key, partner, direction, received_at, size, algorithms, mic, "
+    "disposition, mdn, file_path, status, error, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
+    "ON CONFLICT (partner, direction, message_key) DO UPDATE SET message_id = excluded.message_id, "
+    "received_at = excluded.received_at, size = excluded.size, algorithms = excluded.algorithms, "
+    "mic = excluded.mic, disposition = excluded.disposition, mdn = excluded.mdn, "
+    "file_path = excluded.file_path, status = excluded.status, error = excluded.error, "
+    "attempts = messages.attempts + 1 WHERE messages.status <> 'processed'";
 
 }  // namespace
+
+struct MessageStore::Prepared {
+  sqlite3* db;
+  SqliteStatement find;
+  SqliteStatement upsert;
+};
 
 std::string MessageStore::message_key(std::string_view message_id) {
   if (message_id.size() >= 2 && message_id.front() == '<' && message_id.back() == '>')
@@ -67,7 +86,12 @@ std::string MessageStore::message_key(std::string_view message_id) {
   return std::string(message_id);
 }
 
-MessageStore::MessageStore(std::unique_ptr<Poco::Data::Session> session) : m_session(std::move(session)) {}
+MessageStore::MessageStore(std::unique_ptr<Poco::Data::Session> session)
+    : m_session(std::move(session)),
+      m_commits(std::make_unique<GroupCommit<const MessageRecord>>(
+          [this](const std::vector<const MessageRecord*>& rows, std::vector<Status>& results) {
+            commit_rows(rows, results);
+          })) {}
 
 MessageStore::~MessageStore() = default;
 
@@ -86,7 +110,14 @@ Result<std::unique_ptr<MessageStore>> MessageStore::open(const std::filesystem::
     *session << schema, now;
     *session << queue_schema, now;
     *session << "CREATE INDEX IF NOT EXISTS mdn_queue_due ON mdn_queue (status, next_attempt_at)", now;
-    return std::unique_ptr<MessageStore>(new MessageStore(std::move(session)));
+    auto* db = Poco::Data::SQLite::Utility::dbHandle(*session);
+    auto find = SqliteStatement::prepare(db, find_sql);
+    auto upsert = SqliteStatement::prepare(db, upsert_sql);
+    if (!find) return fail(find.error().with_context(file.string()));
+    if (!upsert) return fail(upsert.error().with_context(file.string()));
+    std::unique_ptr<MessageStore> store(new MessageStore(std::move(session)));
+    store->m_prepared.reset(new Prepared{db, std::move(*find), std::move(*upsert)});
+    return store;
   } catch (const Poco::Exception& e) {
     return fail(Errc::io, file.string() + ": " + e.displayText());
   }
@@ -95,56 +126,58 @@ Result<std::unique_ptr<MessageStore>> MessageStore::open(const std::filesystem::
 Result<std::optional<MessageRecord>> MessageStore::find(const std::string& partner, const std::string& direction,
                                                         const std::string& message_id) {
   const auto key = message_key(message_id);
-  std::string partner_value = partner, direction_value = direction;
   const std::lock_guard lock(m_mutex);
-  try {
-    MessageRecord record;
-    Poco::Nullable<Poco::Data::BLOB> mdn;
-    Poco::Int64 size = 0;
-    std::size_t rows = 0;
-    Poco::Data::Statement select(*m_session);
-    select << "SELECT message_id, partner, direction, received_at, size, algorithms, mic, disposition, mdn, "
-              "file_path, status, error, attempts FROM messages WHERE partner = ? AND direction = ? AND message_key = ?",
-        into(record.message_id), into(record.partner), into(record.direction), into(record.received_at), into(size),
-        into(record.algorithms), into(record.mic), into(record.disposition), into(mdn), into(record.file_path),
-        into(record.status), into(record.error), into(record.attempts), use(partner_value), use(direction_value),
-        bind(key);
-    rows = select.execute();
-    if (rows == 0) return std::optional<MessageRecord>();
-    record.size = static_cast<std::uint64_t>(size);
-    if (!mdn.isNull()) {
-      const auto& blob = mdn.value();
-      record.mdn = std::string(reinterpret_cast<const char*>(blob.rawContent()), blob.size());
-    }
-    return std::optional<MessageRecord>(std::move(record));
-  } catch (const Poco::Exception& e) {
-    return fail(Errc::io, "message store: " + e.displayText());
-  }
+  SqliteStatement::Use select(m_prepared->find);
+  select.text(1, partner).text(2, direction).text(3, key);
+  auto row = select.step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<MessageRecord>();
+  MessageRecord record;
+  record.message_id = select.text_column(0);
+  record.partner = select.text_column(1);
+  record.direction = select.text_column(2);
+  record.received_at = select.text_column(3);
+  record.size = static_cast<std::uint64_t>(select.integer_column(4));
+  record.algorithms = select.text_column(5);
+  record.mic = select.text_column(6);
+  record.disposition = select.text_column(7);
+  record.mdn = select.blob_column(8);
+  record.file_path = select.text_column(9);
+  record.status = select.text_column(10);
+  record.error = select.text_column(11);
+  record.attempts = static_cast<int>(select.integer_column(12));
+  return std::optional<MessageRecord>(std::move(record));
 }
 
-Status MessageStore::record(const MessageRecord& record) {
-  MessageRecord r = record;
-  auto key = message_key(r.message_id);
-  auto mdn = to_blob(r.mdn);
-  Poco::Int64 size = static_cast<Poco::Int64>(r.size);
+Status MessageStore::record(const MessageRecord& record) { return m_commits->submit(record); }
+
+std::size_t MessageStore::record_commits() const { return m_commits->rounds(); }
+
+void MessageStore::commit_rows(const std::vector<const MessageRecord*>& rows, std::vector<Status>& results) {
   const std::lock_guard lock(m_mutex);
-  try {
-    Poco::Data::Statement upsert(*m_session);
-    upsert << "INSERT INTO messages (message_id, message_key, partner, direction, received_at, size, algorithms, mic, "
-              "disposition, mdn, file_path, status, error, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) "
-              "ON CONFLICT (partner, direction, message_key) DO UPDATE SET message_id = excluded.message_id, "
-              "received_at = excluded.received_at, size = excluded.size, algorithms = excluded.algorithms, "
-              "mic = excluded.mic, disposition = excluded.disposition, mdn = excluded.mdn, "
-              "file_path = excluded.file_path, status = excluded.status, error = excluded.error, "
-              "attempts = messages.attempts + 1 WHERE messages.status <> 'processed'",
-        use(r.message_id), use(key), use(r.partner), use(r.direction), use(r.received_at), use(size),
-        use(r.algorithms), use(r.mic), use(r.disposition), use(mdn), use(r.file_path), use(r.status), use(r.error);
-    const auto changed = upsert.execute();
-    if (changed == 0)
-      return fail(Errc::usage, "message store: " + r.message_id + " from " + r.partner + " is already processed");
-    return {};
-  } catch (const Poco::Exception& e) {
-    return fail(Errc::io, "message store: " + e.displayText());
+  auto* db = m_prepared->db;
+  auto fail_all = [&](const payload::Error& error) { results.assign(rows.size(), fail(error)); };
+  if (auto begun = sqlite_exec(db, "BEGIN IMMEDIATE"); !begun) return fail_all(begun.error());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = *rows[i];
+    const auto key = message_key(r.message_id);
+    SqliteStatement::Use upsert(m_prepared->upsert);
+    upsert.text(1, r.message_id).text(2, key).text(3, r.partner).text(4, r.direction).text(5, r.received_at);
+    upsert.integer(6, static_cast<std::int64_t>(r.size)).text(7, r.algorithms).text(8, r.mic);
+    upsert.text(9, r.disposition).blob(10, r.mdn).text(11, r.file_path).text(12, r.status).text(13, r.error);
+    if (auto done = upsert.step(); !done) {
+      // A failed statement undoes only itself, unless SQLite had to give up the whole
+      // transaction (disk full, I/O error): then no row of this round is recorded.
+      if (sqlite3_get_autocommit(db) != 0) return fail_all(done.error());
+      results[i] = fail(done.error());
+      continue;
+    }
+    if (sqlite3_changes(db) == 0)
+      results[i] = fail(Errc::usage, "message store: " + r.message_id + " from " + r.partner + " is already processed");
+  }
+  if (auto committed = sqlite_exec(db, "COMMIT"); !committed) {
+    (void)sqlite_exec(db, "ROLLBACK");
+    return fail_all(committed.error());
   }
 }
 

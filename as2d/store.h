@@ -7,7 +7,10 @@
 // replaced when the message comes again and is processed anew.
 //
 // Durability: WAL journal, synchronous=FULL (a commit is on disk when record() returns).
-// Thread-safe: one connection behind a mutex.
+// Rows recorded concurrently share their commit (group_commit.h): the rows that arrive
+// while one transaction commits are written together in the next one, one WAL sync for
+// all of them. Thread-safe: one connection behind a mutex; the per-message statements
+// are prepared once.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +22,8 @@
 #include <vector>
 
 #include <payload/core/error.h>
+
+#include "group_commit.h"
 
 namespace Poco::Data {
 class Session;
@@ -77,7 +82,8 @@ public:
                                                                    const std::string& direction,
                                                                    const std::string& message_id);
   // Inserts the row, or replaces a failed one (attempts + 1). A processed row is never
-  // replaced: then Errc::usage. Errors: io.
+  // replaced: then Errc::usage. Returns once the row is committed (durable), possibly in
+  // one transaction with rows other threads recorded meanwhile. Errors: io.
   [[nodiscard]] payload::Status record(const MessageRecord& record);
 
   // Queues an asynchronous MDN (status pending, due now). Returns its id. Errors: io.
@@ -96,10 +102,19 @@ public:
   // The key rows are unique by: the Message-ID without one pair of enclosing brackets.
   [[nodiscard]] static std::string message_key(std::string_view message_id);
 
+  // How many transactions record() has committed (rows share them under load).
+  [[nodiscard]] std::size_t record_commits() const;
+
 private:
+  struct Prepared;
   explicit MessageStore(std::unique_ptr<Poco::Data::Session> session);
+  // One transaction for a round of rows: results[i] for rows[i].
+  void commit_rows(const std::vector<const MessageRecord*>& rows, std::vector<payload::Status>& results);
+
   std::unique_ptr<Poco::Data::Session> m_session;
-  std::mutex m_mutex;
+  std::mutex m_mutex;  // the connection
+  std::unique_ptr<Prepared> m_prepared;  // destroyed before the session
+  std::unique_ptr<GroupCommit<const MessageRecord>> m_commits;
 };
 
 }  // namespace as2d

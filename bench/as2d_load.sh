@@ -6,12 +6,14 @@
 # rsa2048` on both cores: every message costs two RSA private-key operations (the key
 # transport and the MDN signature), so sign/s / 2 is the RSA-bound message rate.
 #   BUILD=build SECONDS_PER_RUN=20 MESSAGES=8000 bench/as2d_load.sh
+# TMPDIR chooses where the station's directory goes (default /tmp); AS2D another binary
+# (a "before" build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${BUILD:-build}
 seconds=${SECONDS_PER_RUN:-20}
 messages=${MESSAGES:-8000}
-as2d=$build/as2d/as2d
+as2d=${AS2D:-$build/as2d/as2d}
 load=$build/bench/as2d_load
 [ -x "$as2d" ] && [ -x "$load" ] || { echo "build as2d and as2d_load first: cmake --build $build --target as2d as2d_load" >&2; exit 2; }
 . bench/as2d_station.sh
@@ -34,13 +36,21 @@ INI
 start_as2d "$as2d" "$work/as2d.ini"
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "data_dir: $work/data on $(df -T "$work" | awk 'NR == 2 {print $2}')"
+total=0
+rate16=0
 for c in 1 16; do
-  "$load" --port "$port" --partner-key "$work/partner.key" --partner-cert "$work/partner.crt" \
-    --station-cert "$work/station.crt" --connections "$c" --seconds "$seconds" --messages "$messages"
+  line=$("$load" --port "$port" --partner-key "$work/partner.key" --partner-cert "$work/partner.crt" \
+    --station-cert "$work/station.crt" --connections "$c" --seconds "$seconds" --messages "$messages")
+  echo "$line"
+  total=$((total + $(sed -n 's/.* messages=\([0-9]*\) .*/\1/p' <<<"$line")))
+  rate16=$(sed -n 's/.* msg_per_s=\([0-9.]*\) .*/\1/p' <<<"$line")
 done
-echo "as2d peak RSS: $(sed -n 's/^VmHWM:\s*//p' /proc/$pid/status), CPU time (user+system): $(awk -v t="$(getconf CLK_TCK)" '{printf "%.1f s", ($14 + $15) / t}' /proc/$pid/stat)"
+awk -v t="$(getconf CLK_TCK)" -v n="$total" -v rss="$(sed -n 's/^VmHWM:\s*//p' /proc/$pid/status)" \
+  '{printf "as2d peak RSS: %s, CPU time: user %.1f s + system %.1f s = %.2f ms per message (%d messages)\n", rss, $14 / t, $15 / t, 1000 * ($14 + $15) / t / n, n}' /proc/$pid/stat
 stop_as2d
 
 sign=$(openssl speed -seconds 10 -multi "$(nproc)" rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {print $6}' | tail -1)
 echo "openssl speed rsa2048, $(nproc) processes: $sign sign/s; RSA-bound AS2 rate (2 private-key operations per message): $(awk -v s="$sign" 'BEGIN {printf "%.0f", s / 2}') msg/s"
+echo "as2d with 16 connections: $(awk -v r="$rate16" -v s="$sign" 'BEGIN {printf "%.0f%%", 100 * r / (s / 2)}') of the RSA-bound rate (target: 50%)"
 echo "stored: $(ls "$work/data/inbox/bench" | wc -l) files; load now $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,7 +1,7 @@
 # Sourced by the as2d benchmarks: a throwaway work directory under /tmp with a station and
 # a partner certificate (RSA-2048, openssl), and as2d started on an ephemeral port of
 # 127.0.0.1 and stopped again. Expects `set -euo pipefail`; sets `work`, `pid` and `port`.
-#   bench_workdir NAME      a mktemp directory /tmp/NAME-XXXXXX, removed on exit (with as2d)
+#   bench_workdir NAME      a mktemp directory ${TMPDIR:-/tmp}/NAME-XXXXXX, removed on exit (with as2d)
 #   bench_certs PREFIX      $work/{station,partner}.{key,crt}, subjects "PREFIX STATION" ...
 #   start_as2d AS2D CONFIG  runs as2d; the config must log to $work/as2d.log
 #   stop_as2d               SIGTERM and wait
@@ -11,7 +11,7 @@ bench_cleanup() {
   rm -rf "$work"
 }
 bench_workdir() {
-  work=$(mktemp -d "/tmp/$1-XXXXXX")
+  work=$(mktemp -d "${TMPDIR:-/tmp}/$1-XXXXXX")
   trap bench_cleanup EXIT
 }
 bench_certs() {
