@@ -2,13 +2,13 @@
 #include "store.h"
 
 #include <Poco/Data/LOB.h>
-#include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 #include <Poco/Nullable.h>
 #include <sqlite3.h>
 
+#include "sqlite_session.h"
 #include "sqlite_statement.h"
 
 namespace as2d {
@@ -96,17 +96,10 @@ MessageStore::MessageStore(std::unique_ptr<Poco::Data::Session> session)
 MessageStore::~MessageStore() = default;
 
 Result<std::unique_ptr<MessageStore>> MessageStore::open(const std::filesystem::path& file) {
+  auto opened = open_sqlite(file);
+  if (!opened) return fail(opened.error());
+  auto session = std::move(*opened);
   try {
-    // POCO retries a failing open until its login timeout (60 s by default): fail fast
-    // on the obvious cause, and keep the timeout short for the rest.
-    std::error_code ec;
-    if (!std::filesystem::is_directory(file.parent_path(), ec))
-      return fail(Errc::io, file.string() + ": the directory does not exist");
-    Poco::Data::SQLite::Connector::registerConnector();
-    auto session = std::make_unique<Poco::Data::Session>("SQLite", file.string(), 5);
-    *session << "PRAGMA journal_mode=WAL", now;
-    *session << "PRAGMA synchronous=FULL", now;
-    *session << "PRAGMA busy_timeout=10000", now;
     *session << schema, now;
     *session << queue_schema, now;
     *session << "CREATE INDEX IF NOT EXISTS mdn_queue_due ON mdn_queue (status, next_attempt_at)", now;
