@@ -418,3 +418,38 @@ TEST_CASE("proxy_for reads the variables as curl does") {
   REQUIRE_FALSE(socks);
   CHECK(socks.error().message().find("only HTTP proxies") != std::string::npos);
 }
+
+TEST_CASE("send: everything on the command line, the store in --data-dir") {
+  Stations s;
+  Daemon b(s.b.write());
+  const auto file = s.b.dir / "direct.edi";
+  payload::test::write_file(file, random_bytes(3333, 9));
+  const auto data = s.b.dir / "direct-store";
+  const std::string url = "http://127.0.0.1:" + std::to_string(b.port()) + "/as2";
+  const auto sent = payload::test::run({payload::test::payload_cli(), "as2", "send", "--json", "--url", url, "--from",
+                                        "PARTNER_A", "--to", "STATION", "--key", (s.b.dir / "partner.key").string(), "--cert",
+                                        (s.b.dir / "partner.crt").string(), "--partner-cert", (s.b.dir / "station.crt").string(),
+                                        "--compress", "before-sign", "--mdn", "sync", file.string(), "--data-dir",
+                                        data.string()});
+  INFO(sent.out << sent.err);
+  CHECK(sent.exit_code == 0);
+  CHECK(sent.out.find("\"state\":\"processed\"") != std::string::npos);
+  CHECK(payload::test::read_file(s.b.data() / "inbox" / "a" / "direct.edi") == random_bytes(3333, 9));
+  const auto at = sent.out.find("\"message_id\":\"");
+  REQUIRE(at != std::string::npos);
+  const auto id = sent.out.substr(at + 14, sent.out.find('"', at + 14) - at - 14);
+  const auto status = payload::test::run({payload::test::payload_cli(), "as2", "status", "--data-dir", data.string(), id});
+  CHECK(status.exit_code == 0);
+  CHECK(status.out.find("partner: command-line") != std::string::npos);
+  CHECK(status.out.find("state: processed") != std::string::npos);
+
+  // Both forms at once, or half of one, is a usage error.
+  const auto mixed = payload::test::run({payload::test::payload_cli(), "as2", "send", "--config", s.write_a().string(),
+                                         "--partner", "b", "--url", url, file.string()});
+  CHECK(mixed.exit_code == 2);
+  const auto half = payload::test::run({payload::test::payload_cli(), "as2", "send", "--url", url, "--from", "PARTNER_A",
+                                        file.string()});
+  CHECK(half.exit_code == 2);
+  CHECK(half.err.find("--url, --from and --to go together") != std::string::npos);
+  CHECK(b.stop() == 0);
+}
