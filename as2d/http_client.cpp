@@ -14,6 +14,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "openssl_util.h"
@@ -105,7 +106,13 @@ Result<PostReply> http_post(const PostRequest& request) {
   PostReply reply;
   try {
     std::ostream& out = session->sendRequest(http);
-    out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
+    constexpr std::size_t piece = std::size_t{1} << 20;
+    for (std::size_t done = 0; done < request.body.size() && out;) {
+      const auto n = std::min(piece, request.body.size() - done);
+      out.write(request.body.data() + done, static_cast<std::streamsize>(n));
+      done += n;
+      if (request.progress) request.progress(done, request.body.size());
+    }
     out.flush();
     if (!out) return fail(Errc::io, request.url + ": the connection broke while sending the message");
     Poco::Net::HTTPResponse response;

@@ -7,7 +7,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +37,8 @@ struct PostRequest {
   std::optional<std::pair<std::string, std::string>> basic_auth;  // user, password
   std::chrono::seconds timeout{120};  // connect, each read and each write
   std::optional<Proxy> proxy;         // proxy_for(url) unless the caller decides
+  // Told how much of the body went out (after each piece of 1 MiB and at the end); may be empty.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 struct PostReply {

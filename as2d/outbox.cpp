@@ -185,7 +185,7 @@ bool OutboxWorker::send_due(const Partner& partner) {
       continue;
     }
     SendContext context{m_state.station(), m_state.keys(), partner, m_store};
-    auto sent = send_file(context, row.file, SendOptions{row.message_id, {}, row.filename});
+    auto sent = send_file(context, row.file, SendOptions{row.message_id, {}, row.filename, {}});
     if (!sent) {
       // The file cannot be packed with this policy: no retry changes that.
       row.state = SendState::given_up;

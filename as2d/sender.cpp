@@ -164,6 +164,7 @@ Result<SendOutcome> send_file(const SendContext& context, const std::filesystem:
   if (auto saved = context.store.save(record); !saved) return fail(saved.error());
 
   auto request = post_request(context, *packed);
+  request.progress = options.progress;
   auto proxy = proxy_for(request.url, context.environment);
   if (!proxy) return fail(proxy.error());
   request.proxy = std::move(*proxy);

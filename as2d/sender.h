@@ -5,7 +5,9 @@
 // `payload as2 send` and as2d.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -35,6 +37,8 @@ struct SendOptions {
   std::string subject;  // empty: "AS2 message <filename>"
   // The Content-Disposition filename; empty: the file's own name.
   std::string filename;
+  // How much of the message went out (for a progress bar); may be empty.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 struct SendOutcome {

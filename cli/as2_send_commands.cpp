@@ -261,6 +261,8 @@ int run_send(SendArgs args) {
   options.subject = args.subject;
   int result = exit_ok;
   for (const auto& file : args.files) {
+    ProgressBar bar(args.common, "sending " + std::filesystem::path(file).filename().string());
+    options.progress = bar.callback();
     auto sent = as2d::send_file(context, file, options);
     int code = exit_ok;
     if (!sent) {
