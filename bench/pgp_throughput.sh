@@ -26,6 +26,8 @@
 #   SIZE_MIB=1024         input size in MiB
 #   RUNS=3                best of N
 #   PAYLOAD=path          default: build/cli/payload of this repository
+#   PAYLOAD_BASE=path     an earlier payload build, run as one more contender ("base") with the
+#                         same arguments, so that a change is measured before/after in one run
 #   INPUTS="random text"  MODES="none zlib"
 #   PUMP_MODES=none       compression modes for which the GPGME pump path is measured too ("" = skip)
 #   SYNC_MODES="none zlib" modes for which "gpg, then sync its output" is measured too ("" = skip)
@@ -60,6 +62,11 @@ for tool in gpg gpgconf awk cmp sync; do command -v "$tool" >/dev/null || die "$
 [[ -x $TIME ]] || die "GNU time ($TIME) not found: apt-get install time"
 [[ -x $PAYLOAD ]] || die "$PAYLOAD not found: cmake --build build -j2 --target payload (or set PAYLOAD)"
 PAYLOAD=$(cd "$(dirname "$PAYLOAD")" && pwd)/$(basename "$PAYLOAD")
+PAYLOAD_BASE=${PAYLOAD_BASE:-}
+if [[ -n $PAYLOAD_BASE ]]; then
+  [[ -x $PAYLOAD_BASE ]] || die "PAYLOAD_BASE=$PAYLOAD_BASE is not an executable"
+  PAYLOAD_BASE=$(cd "$(dirname "$PAYLOAD_BASE")" && pwd)/$(basename "$PAYLOAD_BASE")
+fi
 
 work=
 gh=
@@ -95,6 +102,7 @@ echo "# pgp_throughput $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "# host: $(nproc) CPUs, ${cpu:-unknown CPU}, $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# $(gpg --version | head -1), $(gpg --version | awk '/^libgcrypt/ { print; exit }'); GPGME $(pkg-config --modversion gpgme 2>/dev/null || echo '?')"
 echo "# payload: $PAYLOAD (source tree $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$repo" diff --quiet HEAD -- libpayload/src/pgp libpayload/include/payload/pgp cli 2>/dev/null || echo ', with local changes'))"
+[[ -n $PAYLOAD_BASE ]] && echo "# base: $PAYLOAD_BASE"
 echo "# size ${SIZE_MIB} MiB, best of $RUNS, work dir $(df -PT "$work" | awk 'NR == 2 { print $2 }') ($work), GNUPGHOME $gh"
 
 # ---------------------------------------------------------------------------------------
@@ -173,7 +181,7 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 col() { if [[ -n ${best[$1]:-} ]]; then mibs "${best[$1]}"; else echo -; fi; }
 rcol() { if [[ -n ${best[$1]:-} && -n ${best[$2]:-} ]]; then ratio "${best[$1]}" "${best[$2]}"; else echo -; fi; }
 
-fmt='%-6s %-4s %-3s %9s %9s %9s %7s %7s %9s %7s %8s\n'
+fmt='%-6s %-4s %-3s %9s %9s %9s %7s %7s %9s %7s %9s %7s %8s\n'
 rows=()
 cfmt='%-6s %-4s %-3s %9s %9s %7s %9s %7s\n'
 cpurows=()
@@ -186,6 +194,7 @@ add_row() { # input mode op
   local o=$3
   rows+=("$(printf "$fmt" "$1" "$2" "$3" "$(col "$o.gpg")" "$(col "$o.gpgsync")" "$(col "$o.direct")" \
     "$(rcol "$o.gpg" "$o.direct")" "$(rcol "$o.gpgsync" "$o.direct")" "$(col "$o.pump")" "$(rcol "$o.gpg" "$o.pump")" \
+    "$(col "$o.base")" "$(rcol "$o.gpg" "$o.base")" \
     "$(mib "${peak[$o.direct]}")")")
 }
 secs() { # op: "contender=best-wall-seconds[/best-cpu-seconds] ..." for the log
@@ -202,10 +211,12 @@ run_one() {
     enc.gpg) timed "${G[@]}" --yes --always-trust --cipher-algo AES256 "${gz[@]}" -r "$fpr" -o "$out" -e "$src" ;;
     enc.gpgsync) timed bash -c '"${@:2}" && sync -- "$1"' _ "$out" "${G[@]}" --yes --always-trust --cipher-algo AES256 "${gz[@]}" -r "$fpr" -o "$out" -e "$src" ;;
     enc.direct) timed "${P[@]}" encrypt -q --home "$gh" -r "$fpr" --cipher AES256 "${pz[@]}" -o "$out" "$src" ;;
+    enc.base) timed "$PAYLOAD_BASE" pgp encrypt -q --home "$gh" -r "$fpr" --cipher AES256 "${pz[@]}" -o "$out" "$src" ;;
     enc.pump) stdin_from=$src; timed "${P[@]}" encrypt -q --home "$gh" -r "$fpr" --cipher AES256 "${pz[@]}" -o "$out" ;;
     dec.gpg) timed "${G[@]}" --yes -o "$out" -d "$src" ;;
     dec.gpgsync) timed bash -c '"${@:2}" && sync -- "$1"' _ "$out" "${G[@]}" --yes -o "$out" -d "$src" ;;
     dec.direct) timed "${P[@]}" decrypt -q --home "$gh" -o "$out" "$src" ;;
+    dec.base) timed "$PAYLOAD_BASE" pgp decrypt -q --home "$gh" -o "$out" "$src" ;;
     dec.pump) stdin_from=$src; timed "${P[@]}" decrypt -q --home "$gh" -o "$out" ;;
   esac
   stdin_from=/dev/null
@@ -225,6 +236,7 @@ if [[ $SKIP_THROUGHPUT != 1 ]]; then
       contenders=(gpg direct)
       [[ " $SYNC_MODES " == *" $mode "* ]] && contenders+=(gpgsync)
       [[ " $PUMP_MODES " == *" $mode "* ]] && contenders+=(pump)
+      [[ -n $PAYLOAD_BASE ]] && contenders+=(base)
       best=() bestcpu=() peak=()
       ct=$work/ct.payload
       # Encrypt, then decrypt payload's ciphertext; every decrypted output is compared.
@@ -263,11 +275,12 @@ if [[ $SKIP_THROUGHPUT != 1 ]]; then
 
   echo
   echo "Throughput, ${SIZE_MIB} MiB, best of $RUNS: MiB/s = plaintext MiB / wall seconds; ratio = payload MiB/s / gpg MiB/s"
-  printf "$fmt" input mode op gpg "gpg+fsync" payload ratio "r(fsync)" "pump" "r(pump)" "RSS MiB"
+  printf "$fmt" input mode op gpg "gpg+fsync" payload ratio "r(fsync)" "pump" "r(pump)" "base" "r(base)" "RSS MiB"
   for row in "${rows[@]}"; do echo "$row"; done
   echo "gpg: plain gpg command; gpg+fsync: gpg, then sync(1) of its output (payload publishes its output durably: fsync,"
   echo "then link into place); payload: payload pgp with file arguments (gpg reads and writes the files itself);"
   echo "pump: payload with a redirected stdin, so GPGME copies the data through its pipes; r(fsync) = payload / gpg+fsync;"
+  echo "base: the PAYLOAD_BASE build, same arguments as payload; r(base) = base / gpg;"
   echo "RSS: peak resident set of the payload process (GPGME double-forks gpg, whose own memory is not included)."
   if ((${#cpurows[@]})); then
     echo
@@ -285,7 +298,7 @@ if ((LAT_ITERS > 0)); then
   while (($(stat -c %s "$f") < 1024)); do echo "1,2024-05-17,PO4711,ACME-SUPPLY-0042,SKU-004711,\"Widget type A, grade 1\",17,12.50,EUR,DE,OPEN" >>"$f"; done
   truncate -s 1024 "$f"
   ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b - a) * 1000 }'; }
-  declare -A lat=([gs]=0 [gv]=0 [ps]=0 [pv]=0)
+  declare -A lat=([gs]=0 [gv]=0 [ps]=0 [pv]=0 [bs]=0 [bv]=0)
   lat_op() { # key cmd...
     local k=$1 t0 t1
     shift
@@ -296,27 +309,31 @@ if ((LAT_ITERS > 0)); then
   }
   gsign() { "${G[@]}" --yes -u "$fpr" --digest-algo SHA256 --detach-sign -o "$f.gsig" "$f"; }
   gverify() { "${G[@]}" --verify "$f.gsig" "$f"; }
-  psign() { "$PAYLOAD" pgp sign -q --home "$gh" -s "$fpr" --digest SHA256 -f -o "$f.psig" "$f"; }
-  pverify() { "$PAYLOAD" pgp verify -q --home "$gh" "$f" "$f.psig"; }
-  { gsign && gverify && psign && pverify; } >/dev/null 2>&1 || die "latency: warm-up sign/verify failed" # agent, page cache; not counted
+  psign() { "$1" pgp sign -q --home "$gh" -s "$fpr" --digest SHA256 -f -o "$f.psig" "$f"; } # binary
+  pverify() { "$1" pgp verify -q --home "$gh" "$f" "$f.psig"; }                             # binary
+  { gsign && gverify && psign "$PAYLOAD" && pverify "$PAYLOAD"; } >/dev/null 2>&1 || die "latency: warm-up sign/verify failed" # agent, page cache; not counted
+  lat_base() { if [[ -n $PAYLOAD_BASE ]]; then lat_op bs psign "$PAYLOAD_BASE"; lat_op bv pverify "$PAYLOAD_BASE"; fi; }
   for ((i = 0; i < LAT_ITERS; i++)); do
     if ((i % 2 == 0)); then
-      lat_op gs gsign; lat_op gv gverify; lat_op ps psign; lat_op pv pverify
+      lat_op gs gsign; lat_op gv gverify; lat_op ps psign "$PAYLOAD"; lat_op pv pverify "$PAYLOAD"; lat_base
     else
-      lat_op ps psign; lat_op pv pverify; lat_op gs gsign; lat_op gv gverify
+      lat_base; lat_op ps psign "$PAYLOAD"; lat_op pv pverify "$PAYLOAD"; lat_op gs gsign; lat_op gv gverify
     fi
   done
   per() { awk -v s="$1" -v n="$LAT_ITERS" 'BEGIN { printf "%.1f", s / n }'; }
+  rat() { awk -v g="$1" -v p="$2" 'BEGIN { printf "%.2f", p / g }'; }
   echo
   echo "Latency, 1 KiB file, RSA-3072, SHA256, detached, mean of $LAT_ITERS (ms/op, process start included; ratio = payload / gpg time)"
-  printf '%-14s %8s %8s %7s\n' operation gpg payload ratio
-  for pair in "sign gs ps" "verify gv pv"; do
-    read -r name g p <<<"$pair"
-    printf '%-14s %8s %8s %7s\n' "$name" "$(per "${lat[$g]}")" "$(per "${lat[$p]}")" "$(awk -v g="${lat[$g]}" -v p="${lat[$p]}" 'BEGIN { printf "%.2f", p / g }')"
+  lfmt='%-14s %8s %8s %7s %8s %7s\n'
+  printf "$lfmt" operation gpg payload ratio base "r(base)"
+  lat[gsv]=$(awk -v a="${lat[gs]}" -v b="${lat[gv]}" 'BEGIN { print a + b }')
+  lat[psv]=$(awk -v a="${lat[ps]}" -v b="${lat[pv]}" 'BEGIN { print a + b }')
+  lat[bsv]=$(awk -v a="${lat[bs]}" -v b="${lat[bv]}" 'BEGIN { print a + b }')
+  for row in "sign gs ps bs" "verify gv pv bv" "sign+verify gsv psv bsv"; do
+    read -r name g p b <<<"$row"
+    if [[ -n $PAYLOAD_BASE ]]; then bcol=$(per "${lat[$b]}") brat=$(rat "${lat[$g]}" "${lat[$b]}"); else bcol=- brat=-; fi
+    printf "$lfmt" "$name" "$(per "${lat[$g]}")" "$(per "${lat[$p]}")" "$(rat "${lat[$g]}" "${lat[$p]}")" "$bcol" "$brat"
   done
-  gsum=$(awk -v a="${lat[gs]}" -v b="${lat[gv]}" 'BEGIN { print a + b }')
-  psum=$(awk -v a="${lat[ps]}" -v b="${lat[pv]}" 'BEGIN { print a + b }')
-  printf '%-14s %8s %8s %7s\n' "sign + verify" "$(per "$gsum")" "$(per "$psum")" "$(awk -v g="$gsum" -v p="$psum" 'BEGIN { printf "%.2f", p / g }')"
 fi
 echo
 echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

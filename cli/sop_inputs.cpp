@@ -15,6 +15,7 @@
 #include <fstream>
 #include <thread>
 
+#include <payload/pgp/agent_process.h>
 #include <payload/pgp/armor.h>
 #include <payload/pgp/keys.h>
 #include <payload/pgp/packet.h>
@@ -341,59 +342,16 @@ Session::~Session() {
   if (m_active) stop_agent();
 }
 
-namespace {
-
-// The gpg-agent serving `home`: the process of this user whose command line is
-// "gpg-agent --homedir HOME ..." (how gpg starts it). Its socket does not tell: the agent
-// listens before it forks into the background, so SO_PEERCRED names the parent.
-std::optional<pid_t> agent_of(const fs::path& home) {
-  std::error_code ec;
-  for (fs::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
-    const auto name = it->path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    struct stat st {};
-    if (::stat(it->path().c_str(), &st) != 0 || st.st_uid != ::getuid()) continue;
-    std::ifstream in(it->path() / "cmdline", std::ios::binary);
-    std::vector<std::string> argv;
-    for (std::string arg; std::getline(in, arg, '\0');) argv.push_back(arg);
-    if (argv.size() < 3 || fs::path(argv[0]).filename() != "gpg-agent") continue;
-    for (size_t i = 1; i + 1 < argv.size(); ++i)
-      if (argv[i] == "--homedir" && argv[i + 1] == home.string()) return static_cast<pid_t>(std::stol(name));
-  }
-  return std::nullopt;
-}
-
-// Gone, or a zombie waiting for whoever reaps daemons.
-bool process_gone(pid_t pid) {
-  if (::kill(pid, 0) != 0) return errno == ESRCH;
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return true;
-  const auto close_paren = line.rfind(')');
-  return close_paren != std::string::npos && close_paren + 2 < line.size() && line[close_paren + 2] == 'Z';
-}
-
-bool wait_gone(pid_t pid, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!process_gone(pid)) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
-
-}  // namespace
-
 void Session::stop_agent() noexcept {
   try {
-    const auto pid = agent_of(m_keyring.engine_home());
+    const auto pid = pgp::agent_process(m_keyring.engine_home());
     if (!pid) return;  // no agent was started
     ::kill(*pid, SIGTERM);
-    if (wait_gone(*pid, std::chrono::seconds(2))) return;
+    if (pgp::wait_process_gone(*pid, std::chrono::seconds(2))) return;
     // gpg-agent waits for open connections after one SIGTERM; the third forces it.
     ::kill(*pid, SIGTERM);
     ::kill(*pid, SIGTERM);
-    if (wait_gone(*pid, std::chrono::seconds(2))) return;
+    if (pgp::wait_process_gone(*pid, std::chrono::seconds(2))) return;
     ::kill(*pid, SIGKILL);
   } catch (...) {
     // Best effort: the keyring still runs gpgconf --kill all.

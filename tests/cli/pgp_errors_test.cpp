@@ -130,6 +130,39 @@ TEST_CASE("wrong and missing passphrases") {
   }
 }
 
+TEST_CASE("a locked key without its passphrase lets gpg go on to the message's other ways in") {
+  Partners p;
+  write_file(p.dir / "msg.txt", "for two keys\n");
+  write_file(p.dir / "pw", "correct horse\n");
+  auto g = p.payload({"pgp", "key", "generate", "--uid", "Locked <locked@ours.test>", "--type", "ed25519", "--passphrase-file",
+                      (p.dir / "pw").string(), "--json"});
+  REQUIRE(g.exit_code == 0);
+  const auto locked = g.out.substr(g.out.find("\"fingerprint\":\"") + 15, 40);
+  SECTION("another secret key of ours, without a passphrase, opens it") {
+    // The locked key's packet comes first, so gpg asks for its passphrase before it tries ours.
+    auto e = p.payload({"pgp", "encrypt", (p.dir / "msg.txt").string(), "-o", (p.dir / "msg.pgp").string(), "-r", locked, "-r", p.our_fpr});
+    REQUIRE(e.exit_code == 0);
+    auto d = p.payload({"pgp", "decrypt", (p.dir / "msg.pgp").string(), "-o", (p.dir / "out.txt").string()});
+    INFO(d.err);
+    CHECK(d.exit_code == 0);
+    CHECK(read_file(p.dir / "out.txt") == "for two keys\n");
+  }
+  SECTION("nothing else opens it: the error stays the missing passphrase") {
+    write_file(p.dir / "sym", "other words\n");
+    auto e = p.payload({"pgp", "encrypt", (p.dir / "msg.txt").string(), "-o", (p.dir / "msg.pgp").string(), "--symmetric",
+                        "--passphrase-file", (p.dir / "sym").string(), "-r", locked});
+    REQUIRE(e.exit_code == 0);
+    auto d = p.payload({"pgp", "decrypt", (p.dir / "msg.pgp").string(), "-o", (p.dir / "out.txt").string()});
+    CHECK(d.exit_code == kBadPassphrase);
+    CHECK(contains(d.err, "passphrase"));
+    CHECK_FALSE(std::filesystem::exists(p.dir / "out.txt"));
+    auto right = p.payload({"pgp", "decrypt", (p.dir / "msg.pgp").string(), "-o", (p.dir / "out.txt").string(), "--passphrase-file",
+                            (p.dir / "sym").string()});
+    CHECK(right.exit_code == 0);
+    CHECK(read_file(p.dir / "out.txt") == "for two keys\n");
+  }
+}
+
 TEST_CASE("expired and revoked partner keys: no encryption to them, their signatures not accepted") {
   Partners p;
   write_file(p.dir / "doc.txt", "purchase order\n");

@@ -3,6 +3,9 @@
 
 #include <unistd.h>
 
+#include <optional>
+
+#include <payload/pgp/agent_process.h>
 #include <payload/pgp/keyring.h>
 #include <payload/pgp/keys.h>
 
@@ -57,17 +60,25 @@ TEST_CASE("a home too long for agent sockets works through its alias, and the ag
   CHECK_FALSE(std::filesystem::exists(std::filesystem::symlink_status(engine_home)));
 }
 
-TEST_CASE("a temporary keyring disappears with its agent") {
-  std::filesystem::path home;
-  {
-    auto keyring = pgp::Keyring::temporary();
-    REQUIRE(keyring);
-    home = keyring->home();
-    pgp::GenerateOptions options;
-    options.user_id = "Temp <temp@example.test>";
-    options.type = pgp::KeyType::ed25519;
-    REQUIRE(pgp::generate_key(*keyring, options));
+// gpgconf --kill returns once the agent has acknowledged; the agent then still removes
+// its sockets from the home. Deleting the home meanwhile used to leave it half-removed.
+TEST_CASE("a temporary keyring disappears with its agent, removed only after the agent has exited") {
+  for (int round = 0; round < 3; ++round) {
+    std::filesystem::path home;
+    std::optional<pid_t> agent;
+    {
+      auto keyring = pgp::Keyring::temporary();
+      REQUIRE(keyring);
+      home = keyring->home();
+      pgp::GenerateOptions options;
+      options.user_id = "Temp <temp@example.test>";
+      options.type = pgp::KeyType::ed25519;
+      REQUIRE(pgp::generate_key(*keyring, options));
+      agent = pgp::agent_process(keyring->engine_home());
+      REQUIRE(agent);
+    }
+    CHECK(pgp::process_gone(*agent));
+    CHECK_FALSE(std::filesystem::exists(home));
+    CHECK_FALSE(agent_running_for(home));
   }
-  CHECK_FALSE(std::filesystem::exists(home));
-  CHECK_FALSE(agent_running_for(home));
 }

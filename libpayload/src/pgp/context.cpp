@@ -83,6 +83,13 @@ Errc errc_from_gpgme(gpgme_error_t err) noexcept {
   }
 }
 
+bool passphrase_is_for_key(const char* passphrase_info) noexcept {
+  if (!passphrase_info) return false;
+  const std::string_view info(passphrase_info);
+  const auto first = info.substr(0, info.find(' '));
+  return first.size() == 16;
+}
+
 Error gpgme_failure(gpgme_error_t err, const std::string& what) {
   return Error(errc_from_gpgme(err), what + ": " + gpgme_reason(err));
 }
@@ -91,11 +98,15 @@ struct Context::Callbacks {
   ContextOptions options;
   bool passphrase_missing = false;
 
-  static gpgme_error_t on_passphrase(void* hook, const char* /*uid_hint*/, const char* /*info*/, int prev_was_bad, int fd) {
+  static gpgme_error_t on_passphrase(void* hook, const char* /*uid_hint*/, const char* info, int prev_was_bad, int fd) {
     auto* self = static_cast<Callbacks*>(hook);
     if (!self->options.passphrase) {
       self->passphrase_missing = true;
-      return gpg_error(GPG_ERR_NO_PASSPHRASE);
+      // An empty answer fails the locked key alone: gpg then goes on to the message's
+      // other ways in (another secret key, a password packet). Refusing would cancel the
+      // whole operation. The error stays "no passphrase" when nothing else works.
+      if (!passphrase_is_for_key(info)) return gpg_error(GPG_ERR_NO_PASSPHRASE);
+      return gpgme_io_writen(fd, "\n", 1) != 0 ? gpg_error_from_syserror() : 0;
     }
     // gpg asks again after a wrong answer; repeating it would only loop.
     if (prev_was_bad) return gpg_error(GPG_ERR_BAD_PASSPHRASE);

@@ -67,6 +67,10 @@ Result<Data> data_empty();
 // Takes the bytes of a memory data object.
 std::string take_memory(Data& data);
 
+// True when a passphrase request is for a secret key: gpg's NEED_PASSPHRASE info (GPGME's
+// passphrase_info) starts with the 16-hex key id, NEED_PASSPHRASE_SYM's with the cipher number.
+bool passphrase_is_for_key(const char* passphrase_info) noexcept;
+
 // Maps a gpgme error onto an Errc and one line: "<what>: <gpgme's reason>".
 Error gpgme_failure(gpgme_error_t err, const std::string& what);
 Errc errc_from_gpgme(gpgme_error_t err) noexcept;

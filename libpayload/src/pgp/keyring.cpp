@@ -7,14 +7,14 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <functional>
 #include <string>
-#include <vector>
 
 #include <payload/io/file.h>
+#include <payload/pgp/agent_process.h>
 
 #include "process.h"
 
@@ -72,26 +72,23 @@ bool socket_answers(const std::string& path) {
   return ok;
 }
 
-// Finds the gpg-agent serving `home` by its command line and ends it.
-void kill_agent_process(const fs::path& home) {
-  const std::string wanted = "--homedir";
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    const auto name = entry.path().filename().string();
-    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0]))) continue;
-    auto cmdline = io::read_file(entry.path() / "cmdline");
-    if (!cmdline) continue;
-    std::vector<std::string> args;
-    for (size_t start = 0; start < cmdline->size();) {
-      const auto end = cmdline->find('\0', start);
-      args.push_back(cmdline->substr(start, end == std::string::npos ? std::string::npos : end - start));
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
-    if (args.size() < 3 || fs::path(args[0]).filename() != "gpg-agent") continue;
-    for (size_t i = 1; i + 1 < args.size(); ++i)
-      if (args[i] == wanted && fs::path(args[i + 1]) == home) ::kill(std::stoi(name), SIGKILL);
+// The agent's socket for `home`, as gpgconf --list-dirs agent-socket gives it. GnuPG
+// (common/homedir.c, _gnupg_socketdir_internal) puts sockets below the first directory
+// [/var]/run[/gnupg]/user/UID that exists and in the home when there is none: that case
+// is answered here, which saves starting gpgconf on every sign and decrypt; the others,
+// which involve permission checks and a hash of the home's name, are left to gpgconf.
+std::string agent_socket(const fs::path& home) {
+  const auto uid = std::to_string(::getuid());
+  bool run_dir = false;
+  for (const char* base : {"/run/gnupg", "/run", "/var/run/gnupg", "/var/run"}) {
+    struct stat st {};
+    if (::stat((std::string(base) + "/user/" + uid).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) run_dir = true;
   }
+  if (!run_dir) return (home / "S.gpg-agent").string();
+  auto socket = detail::run_process({"gpgconf", "--homedir", home.string(), "--list-dirs", "agent-socket"});
+  std::string path = socket ? socket->out : std::string();
+  while (!path.empty() && (path.back() == '\n' || path.back() == '\r')) path.pop_back();
+  return path;
 }
 
 }  // namespace
@@ -161,19 +158,24 @@ const fs::path& Keyring::engine_home() const noexcept { return m_state->engine_h
 void Keyring::will_use_agent() {
   if (m_state->agent_checked) return;
   m_state->agent_checked = true;
-  auto socket = detail::run_process({"gpgconf", "--homedir", m_state->engine_home.string(), "--list-dirs", "agent-socket"});
-  std::string path = socket ? socket->out : std::string();
-  while (!path.empty() && (path.back() == '\n' || path.back() == '\r')) path.pop_back();
-  m_state->agent_ours = !socket_answers(path);
+  m_state->agent_ours = !socket_answers(agent_socket(m_state->engine_home));
 }
 
 void Keyring::stop_agent() {
   if (!m_state->agent_ours) return;
   m_state->agent_ours = false;
   m_state->agent_checked = false;
+  // Found before the kill: gpgconf returns once the agent has acknowledged KILLAGENT, and
+  // the agent then still removes its sockets from the home. A home deleted meanwhile was
+  // left half-removed in /tmp (remove_all stops at the socket that vanished under it).
+  const auto agent = agent_process(m_state->engine_home);
   auto stopped = detail::run_process({"gpgconf", "--homedir", m_state->engine_home.string(), "--kill", "all"}, 10000);
+  if (!agent) return;
   // gpgconf talks to the agent; when that conversation hangs, the agent is ended by signal.
-  if (!stopped || stopped->exit_code != 0) kill_agent_process(m_state->engine_home);
+  if (!stopped || stopped->exit_code != 0) ::kill(*agent, SIGKILL);
+  if (wait_process_gone(*agent, std::chrono::seconds(3))) return;
+  ::kill(*agent, SIGKILL);
+  wait_process_gone(*agent, std::chrono::seconds(1));
 }
 
 }  // namespace payload::pgp

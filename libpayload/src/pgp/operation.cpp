@@ -32,6 +32,8 @@ Result<Operation> prepare(Keyring& keyring, OperationSetup setup, const io::Inpu
   auto out_data = direct ? data_empty() : data_from_fd(out.fd);
   if (!out_data) return fail(out_data.error());
   op.out = std::move(*out_data);
+  // A regular output file is published with fsync: overlap its writeback with the work.
+  if (!out.path.empty()) op.write_behind.emplace(out.fd);
   return op;
 }
 

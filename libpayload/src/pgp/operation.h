@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <payload/io/file.h>
+#include <payload/io/write_behind.h>
 #include <payload/pgp/keyring.h>
 
 #include "context.h"
@@ -26,6 +27,9 @@ struct Operation {
   std::optional<Context> ctx;
   Data in;
   Data out;
+  // Starts the writeback of a regular output file while it is written; declared last so
+  // that it stops first, as soon as the operation ends.
+  std::optional<io::WriteBehind> write_behind;
 };
 
 // Builds the shim, the context and the data objects for `in` -> `out`. Files are handed

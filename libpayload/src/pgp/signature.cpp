@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 #include "operation.h"
 #include "verify_result.h"
@@ -84,6 +85,59 @@ Status check_signatures(const std::vector<SignatureReport>& signatures, const st
 }
 
 namespace detail {
+namespace {
+
+// The key of a signature, as gpgme_get_key would find it by the signature's fingerprint:
+// the one certificate with a (sub)key of that fingerprint (or 16-hex key id); none when
+// two certificates claim it.
+const _gpgme_key* key_of(const std::vector<Key>& keys, const std::string& fingerprint) {
+  const auto wanted = upper(fingerprint);
+  const _gpgme_key* found = nullptr;
+  for (const auto& key : keys) {
+    bool match = false;
+    for (gpgme_subkey_t sub = key->subkeys; sub && !match; sub = sub->next) {
+      if (sub->fpr && upper(sub->fpr) == wanted) match = true;
+      if (wanted.size() == 16 && sub->keyid && upper(sub->keyid) == wanted) match = true;
+    }
+    if (!match) continue;
+    if (found && found->fpr && key->fpr && std::strcmp(found->fpr, key->fpr) != 0) return nullptr;
+    found = key.get();
+  }
+  return found;
+}
+
+// Fills in the certificate fingerprint and user id of every signature whose key is known,
+// with one key listing of all the fingerprints on `ctx` itself. gpgme_get_key per
+// signature would clone the context (GPGME then starts the engine for --version) and run
+// gpg once per signature.
+void add_key_details(gpgme_ctx_t ctx, std::vector<SignatureReport>& reports) {
+  std::vector<std::string> wanted;
+  for (const auto& r : reports) {
+    if (r.status == SignatureStatus::unknown_key || r.status == SignatureStatus::bad || r.fingerprint.empty()) continue;
+    if (std::find(wanted.begin(), wanted.end(), r.fingerprint) == wanted.end()) wanted.push_back(r.fingerprint);
+  }
+  if (wanted.empty()) return;
+  std::vector<const char*> patterns;
+  for (const auto& w : wanted) patterns.push_back(w.c_str());
+  patterns.push_back(nullptr);
+  std::vector<Key> keys;
+  if (gpgme_op_keylist_ext_start(ctx, patterns.data(), 0, 0) != 0) return;
+  for (;;) {
+    gpgme_key_t raw = nullptr;
+    if (gpgme_op_keylist_next(ctx, &raw) != 0) break;
+    keys.emplace_back(raw);
+  }
+  gpgme_op_keylist_end(ctx);
+  for (auto& r : reports) {
+    if (std::find(wanted.begin(), wanted.end(), r.fingerprint) == wanted.end()) continue;
+    const _gpgme_key* key = key_of(keys, r.fingerprint);
+    if (!key) continue;
+    if (key->fpr) r.primary_fingerprint = key->fpr;
+    if (key->uids && key->uids->uid) r.user_id = key->uids->uid;
+  }
+}
+
+}  // namespace
 
 std::vector<SignatureReport> signature_reports(gpgme_ctx_t ctx) {
   std::vector<SignatureReport> reports;
@@ -100,16 +154,8 @@ std::vector<SignatureReport> signature_reports(gpgme_ctx_t ctx) {
     if (r.status != SignatureStatus::good) r.detail = gpgme_reason(s->status);
     reports.push_back(std::move(r));
   }
-  // Second pass: the key lookups below replace the context's verify result.
-  for (auto& r : reports) {
-    if (r.status == SignatureStatus::unknown_key || r.status == SignatureStatus::bad || r.fingerprint.empty()) continue;
-    gpgme_key_t key = nullptr;
-    if (gpgme_get_key(ctx, r.fingerprint.c_str(), &key, 0) == 0 && key) {
-      if (key->fpr) r.primary_fingerprint = key->fpr;
-      if (key->uids && key->uids->uid) r.user_id = key->uids->uid;
-      gpgme_key_unref(key);
-    }
-  }
+  // Second pass: the key listing below replaces the context's verify result.
+  add_key_details(ctx, reports);
   return reports;
 }
 

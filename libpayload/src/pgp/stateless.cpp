@@ -92,8 +92,7 @@ struct PassphraseRouter {
   static gpgme_error_t on_passphrase(void* hook, const char* /*uid_hint*/, const char* info, int prev_was_bad, int fd) noexcept {
     try {
       auto* self = static_cast<PassphraseRouter*>(hook);
-      const auto tokens = info ? words(info) : std::vector<std::string>();
-      const bool for_key = !tokens.empty() && tokens.front().size() == 16;
+      const bool for_key = detail::passphrase_is_for_key(info);
       const auto& answer = for_key ? self->key : self->message;
       (for_key ? self->key_asked : self->message_asked) = true;
       if (prev_was_bad) {
