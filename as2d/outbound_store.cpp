@@ -77,43 +77,6 @@ bool is_final(SendState state) noexcept {
          state != SendState::transport_failed;
 }
 
-OutboundStore::OutboundStore(std::unique_ptr<Poco::Data::Session> session) : m_session(std::move(session)) {}
-
-OutboundStore::~OutboundStore() = default;
-
-Result<std::unique_ptr<OutboundStore>> OutboundStore::open(const std::filesystem::path& file) {
-  auto session = open_sqlite(file);
-  if (!session) return fail(session.error());
-  try {
-    **session << schema, now;
-  } catch (const Poco::Exception& e) {
-    return fail(Errc::io, file.string() + ": " + e.displayText());
-  }
-  return std::unique_ptr<OutboundStore>(new OutboundStore(std::move(*session)));
-}
-
-Status OutboundStore::save(const OutboundRecord& r) {
-  const std::string key = MessageStore::message_key(r.message_id);
-  const std::string state(send_state_name(r.state));
-  const auto size = static_cast<Poco::Int64>(r.size);
-  Poco::Nullable<Poco::Data::BLOB> mdn;
-  if (r.mdn) mdn = Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(r.mdn->data()), r.mdn->size());
-  OutboundRecord copy = r;  // POCO binds non-const references
-  const std::lock_guard lock(m_mutex);
-  try {
-    *m_session << "INSERT OR REPLACE INTO outbound (message_key, message_id, partner, file, size, mic, mdn_mode, "
-                  "created_at, sent_at, attempts, http_status, state, disposition, mdn, error, filename, origin, "
-                  "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        bind(key), use(copy.message_id), use(copy.partner), use(copy.file), bind(size), use(copy.mic), use(copy.mdn_mode),
-        use(copy.created_at), use(copy.sent_at), use(copy.attempts), use(copy.http_status), bind(state),
-        use(copy.disposition), use(mdn), use(copy.error), use(copy.filename), use(copy.origin), use(copy.next_attempt_at),
-        now;
-    return {};
-  } catch (const Poco::Exception& e) {
-    return fail(Errc::io, "the message store: " + e.displayText());
-  }
-}
-
 namespace {
 
 constexpr const char* columns =
@@ -150,6 +113,76 @@ std::vector<OutboundRecord> select_rows(Poco::Data::Session& session, const std:
 }
 
 }  // namespace
+
+OutboundStore::OutboundStore(std::unique_ptr<Poco::Data::Session> session) : m_session(std::move(session)) {}
+
+OutboundStore::~OutboundStore() = default;
+
+Result<std::unique_ptr<OutboundStore>> OutboundStore::open(const std::filesystem::path& file) {
+  auto session = open_sqlite(file);
+  if (!session) return fail(session.error());
+  try {
+    **session << schema, now;
+  } catch (const Poco::Exception& e) {
+    return fail(Errc::io, file.string() + ": " + e.displayText());
+  }
+  return std::unique_ptr<OutboundStore>(new OutboundStore(std::move(*session)));
+}
+
+Status OutboundStore::save(const OutboundRecord& r) {
+  const std::lock_guard lock(m_mutex);
+  return save_locked(r);
+}
+
+Result<OutboundRecord> OutboundStore::save_answer(OutboundRecord record) {
+  const std::lock_guard lock(m_mutex);
+  try {
+    *m_session << "BEGIN IMMEDIATE", now;
+    std::string key = MessageStore::message_key(record.message_id);
+    auto rows = select_rows(*m_session, "WHERE message_key = ?", use(key));
+    if (record.state == SendState::awaiting_mdn && !rows.empty() && rows.front().mdn && is_final(rows.front().state)) {
+      const auto& current = rows.front();
+      record.state = current.state;
+      record.disposition = current.disposition;
+      record.mdn = current.mdn;
+      record.error = current.error;
+    }
+    if (auto saved = save_locked(record); !saved) {
+      *m_session << "ROLLBACK", now;
+      return fail(saved.error());
+    }
+    *m_session << "COMMIT", now;
+    return record;
+  } catch (const Poco::Exception& e) {
+    try {
+      *m_session << "ROLLBACK", now;
+    } catch (const Poco::Exception&) {
+    }
+    return fail(Errc::io, "the message store: " + e.displayText());
+  }
+}
+
+Status OutboundStore::save_locked(const OutboundRecord& r) {
+  const std::string key = MessageStore::message_key(r.message_id);
+  const std::string state(send_state_name(r.state));
+  const auto size = static_cast<Poco::Int64>(r.size);
+  Poco::Nullable<Poco::Data::BLOB> mdn;
+  if (r.mdn) mdn = Poco::Data::BLOB(reinterpret_cast<const unsigned char*>(r.mdn->data()), r.mdn->size());
+  OutboundRecord copy = r;  // POCO binds non-const references
+  try {
+    *m_session << "INSERT OR REPLACE INTO outbound (message_key, message_id, partner, file, size, mic, mdn_mode, "
+                  "created_at, sent_at, attempts, http_status, state, disposition, mdn, error, filename, origin, "
+                  "next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        bind(key), use(copy.message_id), use(copy.partner), use(copy.file), bind(size), use(copy.mic), use(copy.mdn_mode),
+        use(copy.created_at), use(copy.sent_at), use(copy.attempts), use(copy.http_status), bind(state),
+        use(copy.disposition), use(mdn), use(copy.error), use(copy.filename), use(copy.origin), use(copy.next_attempt_at),
+        now;
+    return {};
+  } catch (const Poco::Exception& e) {
+    return fail(Errc::io, "the message store: " + e.displayText());
+  }
+}
+
 
 Result<std::optional<OutboundRecord>> OutboundStore::find(std::string_view message_id) {
   std::string key = MessageStore::message_key(message_id);

@@ -75,6 +75,12 @@ public:
 
   // Inserts or replaces the row of record.message_id. Errors: io.
   [[nodiscard]] payload::Status save(const OutboundRecord& record);
+  // Saves the outcome of a POST. An asynchronous MDN can arrive (through as2d, another
+  // process) before the sender has recorded the 2xx that precedes it: when the row
+  // already holds a receipt and `record` only says awaiting_mdn, the receipt's fields
+  // (state, disposition, MDN, error) are kept. Atomic across processes (BEGIN IMMEDIATE).
+  // Returns the row as saved. Errors: io.
+  [[nodiscard]] payload::Result<OutboundRecord> save_answer(OutboundRecord record);
   // The row for this Message-ID (brackets ignored). Errors: io.
   [[nodiscard]] payload::Result<std::optional<OutboundRecord>> find(std::string_view message_id);
   // Outbox rows of this partner still to be sent (queued, sending, transport_failed,
@@ -86,6 +92,7 @@ public:
 
 private:
   explicit OutboundStore(std::unique_ptr<Poco::Data::Session> session);
+  [[nodiscard]] payload::Status save_locked(const OutboundRecord& record);
   std::unique_ptr<Poco::Data::Session> m_session;
   std::mutex m_mutex;
 };

@@ -185,7 +185,9 @@ Result<SendOutcome> send_file(const SendContext& context, const std::filesystem:
       record.state = context.partner.config.mdn == MdnMode::async ? SendState::awaiting_mdn : SendState::delivered;
     }
   }
-  if (auto saved = context.store.save(record); !saved) return fail(saved.error());
+  auto saved = context.store.save_answer(std::move(record));
+  if (!saved) return fail(saved.error());
+  outcome.record = std::move(*saved);
   return outcome;
 }
 

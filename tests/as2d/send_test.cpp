@@ -453,3 +453,43 @@ TEST_CASE("send: everything on the command line, the store in --data-dir") {
   CHECK(half.err.find("--url, --from and --to go together") != std::string::npos);
   CHECK(b.stop() == 0);
 }
+
+TEST_CASE("an asynchronous MDN that arrives before the sender records the 2xx is kept") {
+  payload::test::TempDir dir;
+  auto store = OutboundStore::open(dir / "as2d.sqlite");
+  REQUIRE(store);
+  OutboundRecord sending;
+  sending.message_id = "<race@example>";
+  sending.partner = "b";
+  sending.state = SendState::sending;
+  REQUIRE((*store)->save(sending));
+  // as2d (another connection, as another process would) records the receipt first.
+  auto receiver = OutboundStore::open(dir / "as2d.sqlite");
+  REQUIRE(receiver);
+  OutboundRecord receipt = sending;
+  receipt.state = SendState::processed;
+  receipt.disposition = "automatic-action/MDN-sent-automatically; processed";
+  receipt.mdn = std::string("MDN bytes");
+  REQUIRE((*receiver)->save(receipt));
+  // Then the sender's answer: 204, awaiting the MDN.
+  OutboundRecord answered = sending;
+  answered.state = SendState::awaiting_mdn;
+  answered.http_status = 204;
+  answered.attempts = 1;
+  auto saved = (*store)->save_answer(answered);
+  REQUIRE(saved);
+  CHECK(saved->state == SendState::processed);
+  CHECK(saved->http_status == 204);
+  auto row = (*receiver)->find("race@example");
+  REQUIRE(row);
+  REQUIRE(*row);
+  CHECK((*row)->state == SendState::processed);
+  CHECK((*row)->mdn == std::optional<std::string>("MDN bytes"));
+  CHECK((*row)->attempts == 1);
+  // Without a receipt, the answer is saved as it is.
+  OutboundRecord other = answered;
+  other.message_id = "<other@example>";
+  auto plain = (*store)->save_answer(other);
+  REQUIRE(plain);
+  CHECK(plain->state == SendState::awaiting_mdn);
+}

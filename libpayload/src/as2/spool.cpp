@@ -64,7 +64,12 @@ Result<std::string> through_spool(std::string_view input, const std::function<vo
                                   const StreamOperation& operation) {
   auto out = run_spooled(input, nullptr, release_input, operation);
   if (!out) return fail(out.error());
-  return out->read_all();
+  // Room for the next layer's headers and boundaries, added in place by the caller: a
+  // large layer is then never held twice while it is wrapped.
+  constexpr std::size_t room_for_layers = 256 * 1024;
+  const int fd = out->output().fd;
+  if (::lseek(fd, 0, SEEK_SET) < 0) return fail(io::errno_error("spool file", errno));
+  return io::read_all(fd, room_for_layers);
 }
 
 Result<std::shared_ptr<const io::MappedFile>> through_mapped_spool(std::string_view input,

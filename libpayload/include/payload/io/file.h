@@ -113,8 +113,10 @@ private:
 // Writes all bytes to a descriptor, retrying short writes and EINTR.
 Status write_all(int fd, std::span<const char> bytes);
 // Reads a descriptor to its end into memory (small inputs only: keys, signatures, passphrases).
-Result<std::string> read_all(int fd);
-Result<std::string> read_file(const std::filesystem::path& path);
+// The whole content. For a regular file the string is allocated once, with `spare` bytes
+// of room beyond the content (for callers that add headers around it in place).
+Result<std::string> read_all(int fd, std::size_t spare = 0);
+Result<std::string> read_file(const std::filesystem::path& path, std::size_t spare = 0);
 
 // A message from errno naming `what` ("FILE: Permission denied").
 Error errno_error(const std::string& what, int saved_errno);
