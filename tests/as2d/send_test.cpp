@@ -493,3 +493,40 @@ TEST_CASE("an asynchronous MDN that arrives before the sender records the 2xx is
   REQUIRE(plain);
   CHECK(plain->state == SendState::awaiting_mdn);
 }
+
+TEST_CASE("send over HTTPS: the partner's certificate checked against tls_ca, our client certificate presented") {
+  Stations s;
+  make_tls_identity(s.b.dir.path(), "tls");                    // B's TLS server certificate, for 127.0.0.1
+  make_identity(s.b.dir.path(), "client", "PARTNER_A TLS CLIENT");  // A's TLS client certificate
+  make_identity(s.b.dir.path(), "other-ca", "SOME OTHER CA");
+  s.b.station.set("tls", "on")
+      .set("tls_cert", (s.b.dir / "tls.crt").string())
+      .set("tls_key", (s.b.dir / "tls.key").string())
+      .set("tls_client_ca", (s.b.dir / "client.crt").string());
+  Daemon b(s.b.write());
+  const auto file = s.b.dir / "secure.edi";
+  payload::test::write_file(file, random_bytes(5000, 11));
+  s.a_partner.set("url", "https://127.0.0.1:" + std::to_string(b.port()) + "/as2").set("tls_ca", (s.b.dir / "tls.crt").string());
+
+  SECTION("with the client certificate: processed") {
+    s.a_station.set("tls_client_cert", (s.b.dir / "client.crt").string()).set("tls_client_key", (s.b.dir / "client.key").string());
+    const auto sent = send(s.write_a(), "b", {file.string()});
+    CHECK(sent.exit_code == 0);
+    CHECK(sent.get("state") == "processed");
+    CHECK(payload::test::read_file(s.b.data() / "inbox" / "a" / "secure.edi") == random_bytes(5000, 11));
+  }
+  SECTION("without it: B refuses the handshake, exit 13") {
+    const auto sent = send(s.write_a(), "b", {file.string()});
+    CHECK(sent.exit_code == 13);
+    CHECK(sent.get("state") == "transport_failed");
+  }
+  SECTION("a server certificate that does not chain to tls_ca: exit 13, nothing sent") {
+    s.a_station.set("tls_client_cert", (s.b.dir / "client.crt").string()).set("tls_client_key", (s.b.dir / "client.key").string());
+    s.a_partner.set("tls_ca", (s.b.dir / "other-ca.crt").string());
+    const auto sent = send(s.write_a(), "b", {file.string()});
+    CHECK(sent.exit_code == 13);
+    CHECK(sent.get("reason").find("certificate") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(s.b.data() / "inbox" / "a" / "secure.edi"));
+  }
+  CHECK(b.stop() == 0);
+}
