@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -181,5 +182,25 @@ TEST_CASE("outbox: as2d killed again and again during a run: every file sent exa
   const auto stopped = a.stop();
   INFO(a.log());
   CHECK(stopped == 0);
+  CHECK(b.stop() == 0);
+}
+
+TEST_CASE("outbox: a file still changing is left until it has been stable for outbox_stable") {
+  Stations s;
+  Daemon b(s.b.write());
+  s.a.partner("b").set("url", "http://127.0.0.1:" + std::to_string(b.port()) + "/as2").set("outbox_stable", "3");
+  Daemon a(s.a.write());
+  std::filesystem::create_directories(s.outbox());
+  const auto file = s.outbox() / "growing.edi";
+  // Written in place, a piece a second: not taken while it grows.
+  for (int i = 0; i < 4; ++i) {
+    std::ofstream(file, std::ios::app | std::ios::binary) << bytes_of(i, 1000);
+    std::this_thread::sleep_for(1s);
+    CHECK(names_in(s.outbox()).count("growing.edi") == 1);
+  }
+  REQUIRE(wait_until([&] { return names_in(s.outbox() / "sent").count("growing.edi.mdn") == 1; }, 30s));
+  CHECK(payload::test::read_file(s.b.data() / "inbox" / "a" / "growing.edi") ==
+        bytes_of(0, 1000) + bytes_of(1, 1000) + bytes_of(2, 1000) + bytes_of(3, 1000));
+  CHECK(a.stop() == 0);
   CHECK(b.stop() == 0);
 }

@@ -530,3 +530,32 @@ TEST_CASE("send over HTTPS: the partner's certificate checked against tls_ca, ou
   }
   CHECK(b.stop() == 0);
 }
+
+TEST_CASE("send: HTTP basic authentication towards the partner, the password from a file or the environment") {
+  Stations s;
+  auto hash = openssl({"passwd", "-6", "open sesame"});
+  hash.pop_back();
+  s.b.partner("a").set("auth_user", "peer-a").set("auth_password_hash", hash);
+  Daemon b(s.b.write());
+  const auto file = s.b.dir / "authed.edi";
+  payload::test::write_file(file, "ISA*00~");
+  s.a_partner.set("url", "http://127.0.0.1:" + std::to_string(b.port()) + "/as2").set("send_user", "peer-a");
+
+  SECTION("the right password from a file: processed") {
+    payload::test::write_file(s.b.dir / "password", "open sesame\n");
+    s.a_partner.set("send_password_file", (s.b.dir / "password").string());
+    const auto sent = send(s.write_a(), "b", {file.string()});
+    CHECK(sent.exit_code == 0);
+    CHECK(sent.get("state") == "processed");
+  }
+  SECTION("a wrong one from the environment: 401, exit 13, nothing stored") {
+    s.a_partner.set("send_password_env", "AS2_TEST_SEND_PASSWORD");
+    const auto result = payload::test::run({payload::test::payload_cli(), "as2", "send", "--json", "--config",
+                                            s.write_a().string(), "--partner", "b", file.string()},
+                                           {}, {{"AS2_TEST_SEND_PASSWORD", "guess"}});
+    CHECK(result.exit_code == 13);
+    CHECK(result.out.find("\"http_status\":401") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(s.b.data() / "inbox" / "a" / "authed.edi"));
+  }
+  CHECK(b.stop() == 0);
+}
