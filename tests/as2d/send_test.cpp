@@ -6,7 +6,9 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <chrono>
 #include <map>
+#include <thread>
 
 #include <payload/cms/certificate.h>
 #include <payload/cms/private_key.h>
@@ -558,4 +560,19 @@ TEST_CASE("send: HTTP basic authentication towards the partner, the password fro
     CHECK_FALSE(std::filesystem::exists(s.b.data() / "inbox" / "a" / "authed.edi"));
   }
   CHECK(b.stop() == 0);
+}
+
+TEST_CASE("send: a partner that does not answer within send_timeout is a transport failure") {
+  Stations s;
+  ScriptedPartner slow([](const ScriptedRequest&, int) {
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    return ScriptedReply{200, {}, ""};
+  });
+  s.a_partner.set("url", slow.url()).set("send_timeout", "1");
+  const auto file = s.b.dir / "slow.edi";
+  payload::test::write_file(file, "ISA*00~");
+  const auto sent = send(s.write_a(), "b", {file.string()});
+  CHECK(sent.exit_code == 13);
+  CHECK(sent.get("state") == "transport_failed");
+  CHECK(sent.get("reason").find("Timeout") != std::string::npos);
 }
