@@ -8,6 +8,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/ThreadPool.h>
 
 #include <algorithm>
 #include <cctype>
@@ -29,6 +30,9 @@ struct ScriptedPartner::Impl {
   mutable std::mutex mutex;
   std::vector<ScriptedRequest> requests;
   Poco::Net::ServerSocket socket;
+  // The server's own threads, joined on destruction: a handler still running (a script
+  // that sleeps past the client's timeout) must not outlive the test's objects.
+  Poco::ThreadPool pool{1, 16};
   std::unique_ptr<Poco::Net::HTTPServer> http;
 };
 
@@ -74,11 +78,15 @@ ScriptedPartner::ScriptedPartner(Script script) : m_impl(std::make_unique<Impl>(
   m_impl->script = std::move(script);
   m_impl->socket.bind(Poco::Net::SocketAddress("127.0.0.1", 0), true, false);
   m_impl->socket.listen(16);
-  m_impl->http = std::make_unique<Poco::Net::HTTPServer>(new Factory(*m_impl), m_impl->socket, new Poco::Net::HTTPServerParams);
+  m_impl->http =
+      std::make_unique<Poco::Net::HTTPServer>(new Factory(*m_impl), m_impl->pool, m_impl->socket, new Poco::Net::HTTPServerParams);
   m_impl->http->start();
 }
 
-ScriptedPartner::~ScriptedPartner() { m_impl->http->stopAll(true); }
+ScriptedPartner::~ScriptedPartner() {
+  m_impl->http->stopAll(true);
+  m_impl->pool.joinAll();
+}
 
 std::uint16_t ScriptedPartner::port() const { return m_impl->socket.address().port(); }
 
