@@ -18,36 +18,19 @@ using payload::fail;
 using payload::io::errno_error;
 using payload::io::UniqueFd;
 
-namespace {
-
-// "name.ext" -> "name-N.ext".
-std::string numbered(const std::string& name, unsigned n) {
-  const auto dot = name.rfind('.');
-  const auto suffix = "-" + std::to_string(n);
-  if (dot == std::string::npos || dot == 0) return name + suffix;
-  return name.substr(0, dot) + suffix + name.substr(dot);
-}
-
-payload::Status sync_directory(const std::filesystem::path& dir) {
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid() || ::fsync(fd.get()) != 0) return fail(errno_error(dir.string() + ": fsync", errno));
-  return {};
-}
-
-}  // namespace
 
 payload::Result<std::filesystem::path> move_unique(const std::filesystem::path& from, const std::filesystem::path& dir,
                                                    std::string_view name) {
   if (auto made = ensure_directory(dir); !made) return fail(made.error());
   const std::string base(name);
   for (unsigned n = 0; n < 10000; ++n) {
-    const auto target = dir / (n == 0 ? base : numbered(base, n));
+    const auto target = dir / (n == 0 ? base : numbered_name(base, n));
     if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
       if (errno == EEXIST) continue;
       return fail(errno_error(from.string() + " -> " + target.string(), errno));
     }
-    if (auto synced = sync_directory(dir); !synced) return fail(synced.error());
-    if (auto synced = sync_directory(from.parent_path()); !synced) return fail(synced.error());
+    if (auto synced = fsync_directory(dir); !synced) return fail(synced.error());
+    if (auto synced = fsync_directory(from.parent_path()); !synced) return fail(synced.error());
     return target;
   }
   return fail(Errc::io, (dir / base).string() + ": 10000 files of that name exist already");
@@ -57,7 +40,7 @@ payload::Result<std::filesystem::path> free_path(const std::filesystem::path& di
   if (auto made = ensure_directory(dir); !made) return fail(made.error());
   const std::string base(name);
   for (unsigned n = 0; n < 10000; ++n) {
-    const auto candidate = dir / (n == 0 ? base : numbered(base, n));
+    const auto candidate = dir / (n == 0 ? base : numbered_name(base, n));
     std::error_code ec;
     if (!std::filesystem::exists(std::filesystem::symlink_status(candidate, ec))) return candidate;
   }
@@ -67,8 +50,8 @@ payload::Result<std::filesystem::path> free_path(const std::filesystem::path& di
 payload::Status move_no_replace(const std::filesystem::path& from, const std::filesystem::path& to) {
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0)
     return fail(errno_error(from.string() + " -> " + to.string(), errno));
-  if (auto synced = sync_directory(to.parent_path()); !synced) return fail(synced.error());
-  return sync_directory(from.parent_path());
+  if (auto synced = fsync_directory(to.parent_path()); !synced) return fail(synced.error());
+  return fsync_directory(from.parent_path());
 }
 
 payload::Status write_beside(const std::filesystem::path& dir, const std::string& name, std::string_view bytes) {
@@ -85,7 +68,7 @@ payload::Status write_beside(const std::filesystem::path& dir, const std::string
     ::unlink(temp.c_str());
     return written;
   }
-  return sync_directory(dir);
+  return fsync_directory(dir);
 }
 
 }  // namespace as2d

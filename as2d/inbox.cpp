@@ -53,21 +53,6 @@ std::string clean(std::string_view name) {
   return out;
 }
 
-// "name.ext" -> "name-N.ext"; a leading-dot-free name without '.' gets "-N" at the end.
-std::string numbered(const std::string& name, unsigned n) {
-  const auto dot = name.rfind('.');
-  const auto suffix = "-" + std::to_string(n);
-  if (dot == std::string::npos || dot == 0) return name + suffix;
-  return name.substr(0, dot) + suffix + name.substr(dot);
-}
-
-Status fsync_directory(const std::filesystem::path& dir) {
-  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) return fail(errno_error(dir.string(), errno));
-  if (::fsync(fd.get()) != 0) return fail(errno_error(dir.string() + ": fsync", errno));
-  return {};
-}
-
 // One directory fsync covers every entry made in the directory before it began: the
 // messages published into one inbox at the same time share it (group_commit.h), one
 // GroupCommit per directory for the whole process.
@@ -114,6 +99,21 @@ int rename_no_replace(const std::filesystem::path& from, const std::filesystem::
 }
 
 }  // namespace
+
+// "name.ext" -> "name-N.ext"; a leading-dot-free name without '.' gets "-N" at the end.
+std::string numbered_name(const std::string& name, unsigned n) {
+  const auto dot = name.rfind('.');
+  const auto suffix = "-" + std::to_string(n);
+  if (dot == std::string::npos || dot == 0) return name + suffix;
+  return name.substr(0, dot) + suffix + name.substr(dot);
+}
+
+Status fsync_directory(const std::filesystem::path& dir) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return fail(errno_error(dir.string(), errno));
+  if (::fsync(fd.get()) != 0) return fail(errno_error(dir.string() + ": fsync", errno));
+  return {};
+}
 
 std::string sanitize_filename(std::string_view name, std::string_view fallback) {
   auto out = clean(name);
@@ -189,7 +189,7 @@ Result<std::filesystem::path> InboxFile::publish(std::string_view name) {
   if (!m_temp.empty() && ::close(m_fd.release()) != 0) return fail(errno_error(what + ": close", errno));
   const std::string base(name);
   for (unsigned n = 0; n < 10000; ++n) {
-    const auto target = m_dir / (n == 0 ? base : numbered(base, n));
+    const auto target = m_dir / (n == 0 ? base : numbered_name(base, n));
     const int error = m_temp.empty() ? link_unnamed(m_fd.get(), target) : rename_no_replace(m_temp, target);
     if (error == EEXIST) continue;
     if (error != 0) return fail(errno_error(target.string(), error));

@@ -34,6 +34,12 @@ inline constexpr std::string_view inbox_temp_suffix = ".part";
 // 200 bytes, the extension kept. Empty or nothing left: `fallback` sanitized the same way.
 [[nodiscard]] std::string sanitize_filename(std::string_view name, std::string_view fallback);
 
+// "name.ext" -> "name-N.ext" (N >= 1): the names tried when `name` is taken.
+[[nodiscard]] std::string numbered_name(const std::string& name, unsigned n);
+
+// fsync of a directory, so that the entries made in it survive a crash. Errors: io.
+[[nodiscard]] payload::Status fsync_directory(const std::filesystem::path& dir);
+
 // Creates `dir` and its parents (mode 0750) if missing. Errors: io.
 [[nodiscard]] payload::Status ensure_directory(const std::filesystem::path& dir);
 
