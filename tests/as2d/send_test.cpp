@@ -192,7 +192,10 @@ TEST_CASE("send: asynchronous MDNs between two as2d stations, both ways") {
   payload::test::write_file(file, random_bytes(20000, 3));
   const auto sent = send(s.write_a(), "b", {file.string()});
   CHECK(sent.exit_code == 0);
-  CHECK(sent.get("state") == "awaiting_mdn");
+  // The receipt may overtake the sender's own bookkeeping: A's as2d can record the MDN before `payload as2 send`
+  // saves the 204, and save_answer then keeps the final state instead of going back to awaiting_mdn.
+  const auto state = sent.get("state");
+  CHECK((state == "awaiting_mdn" || state == "processed"));
   CHECK(sent.get("http_status") == "204");
   REQUIRE(a.wait_for_log("\"name\":\"mdn_received\""));
   const auto record = stored(s.a_data(), sent.get("message_id"));
