@@ -53,6 +53,13 @@ TEST_CASE("sig recognition: signed files and detached signatures from their byte
   // One-pass signature packet (new format tag 4, 13 bytes), then literal data.
   const std::string one_pass("\xc4\x0d\x03\x00\x08\x01\x01\x02\x03\x04\x05\x06\x07\x08\x01", 15);
   CHECK(sig::detect_signed_file(one_pass) == K::openpgp_inline);
+  // A literal data packet with a format octet that is none of RFC 9580's.
+  CHECK_FALSE(sig::detect_signed_file(std::string("\xcb\x05zzzzz", 7)));
+  // Binary files are not taken for signed messages (the detached signature beside them counts).
+  int taken = 0;
+  for (unsigned seed = 1; seed <= 2000; ++seed)
+    if (sig::detect_signed_file(pseudo_random_bytes(4096, seed))) ++taken;
+  CHECK(taken == 0);
   CHECK_FALSE(sig::detect_signed_file("plain text\n"));
   CHECK_FALSE(sig::detect_signed_file("Subject: hello\n\nbody\n"));
 

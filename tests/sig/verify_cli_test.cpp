@@ -46,6 +46,9 @@ TEST_CASE("verify: OpenPGP signatures made by gpg, detached, inline and clearsig
       {"detached binary", {"--detach-sign"}, "data.txt.sig", true, "openpgp-detached"},
       {"detached armored", {"--detach-sign", "--armor"}, "data.txt.asc", true, "openpgp-detached"},
       {"inline binary", {"--sign"}, "data.txt.gpg", false, "openpgp-inline"},
+      {"inline binary zlib", {"--sign", "--compress-algo", "zlib"}, "data.txt.gpg", false, "openpgp-inline"},
+      {"inline binary bzip2", {"--sign", "--compress-algo", "bzip2"}, "data.txt.gpg", false, "openpgp-inline"},
+      {"inline binary uncompressed", {"--sign", "--compress-algo", "none"}, "data.txt.gpg", false, "openpgp-inline"},
       {"inline armored", {"--sign", "--armor"}, "data.txt.asc", false, "openpgp-inline"},
       {"clearsigned", {"--clearsign"}, "data.txt.asc", false, "openpgp-cleartext"},
   };
