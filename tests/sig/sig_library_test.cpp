@@ -9,6 +9,7 @@
 
 #include "cms/cms_fixture.h"
 #include "sig/sig_pki.h"
+#include "support/pgp_fixture.h"
 #include "support/temp_dir.h"
 
 using namespace payload;
@@ -99,6 +100,28 @@ TEST_CASE("sig raw: sign_raw and verify_raw agree with openssl dgst", "[sig]") {
     }
 }
 
+TEST_CASE("sig raw: PSS signatures whose block also unmasks under another digest still verify", "[sig]") {
+  // A PSS block unmasked with the wrong digest's MGF1 looks well-formed about once in 128
+  // signatures; taking the first digest that decodes would call those signatures bad.
+  // 800 signatures leave an implementation that does so less than a 0.2 % chance to pass.
+  TempDir dir;
+  write_file(dir / "data.bin", "purchase order 12\n");
+  const auto id = Pki::get().identity("rsa");
+  int good = 0;
+  const int total = 800;
+  for (int i = 0; i < total; ++i) {
+    const auto digest = i % 3 == 0 ? sig::Digest::sha384 : i % 3 == 1 ? sig::Digest::sha512 : sig::Digest::sha224;
+    auto in = io::InputFile::open(dir / "data.bin");
+    REQUIRE(in);
+    auto signature = sig::sign_raw(in->input(), id.key, {sig::Padding::pss, digest, {}});
+    REQUIRE(signature);
+    auto check = raw_check(dir / "data.bin", *signature, id.certificate);
+    REQUIRE(check);
+    if (check->good() && check->digest == sig::name(digest)) ++good;
+  }
+  CHECK(good == total);
+}
+
 TEST_CASE("sig certificate checks at pinned times", "[sig]") {
   const auto expired = Pki::get().certificate("expired");  // 2020-01-01 .. 2021-01-01
   CHECK(sig::check_certificate(expired, utc(2020) + std::chrono::hours(24 * 100)) == sig::CertificateProblem::none);
@@ -158,4 +181,37 @@ TEST_CASE("sig verify_signature: CMS and raw inputs, anchors and errors", "[sig]
   auto unsigned_file = sig::verify_signature(data, std::nullopt, anchors);
   REQUIRE_FALSE(unsigned_file);
   CHECK(unsigned_file.error().code() == Errc::bad_signature);
+}
+
+TEST_CASE("sig verify_signature: OpenPGP made by gpg, against key files and required signers", "[sig]") {
+  GpgHome home;
+  const auto fpr = gpg_generate(home.path(), "Partner <p@example.org>");
+  TempDir dir;
+  write_file(dir / "key.asc", gpg(home.path(), {"--armor", "--export", fpr}));
+  write_file(dir / "data.txt", "line one\nline two\n");
+  gpg(home.path(), {"--detach-sign", "--local-user", fpr, "--output", (dir / "data.txt.sig").string(), (dir / "data.txt").string()});
+  gpg(home.path(), {"--clearsign", "--local-user", fpr, "--output", (dir / "clear.asc").string(), (dir / "data.txt").string()});
+  sig::TrustAnchors anchors;
+  anchors.pgp_key_files = {dir / "key.asc"};
+
+  auto detached = sig::verify_signature(dir / "data.txt", std::nullopt, anchors);
+  REQUIRE(detached);
+  CHECK(detached->good());
+  CHECK(detached->kind == sig::SignatureKind::openpgp_detached);
+  CHECK(detached->signer.find(fpr) != std::string::npos);
+  auto clear = sig::verify_signature(dir / "clear.asc", std::nullopt, anchors);
+  REQUIRE(clear);
+  CHECK(clear->good());
+  CHECK(clear->kind == sig::SignatureKind::openpgp_cleartext);
+
+  anchors.pgp_signers = {std::string(40, 'A')};
+  auto not_required = sig::verify_signature(dir / "data.txt", dir / "data.txt.sig", anchors);
+  REQUIRE(not_required);
+  CHECK(not_required->status == sig::CheckStatus::unknown_signer);
+  CHECK(not_required->verdict().error().code() == Errc::no_key);
+
+  sig::TrustAnchors nothing;
+  auto no_keys = sig::verify_signature(dir / "data.txt", dir / "data.txt.sig", nothing);
+  REQUIRE_FALSE(no_keys);
+  CHECK(no_keys.error().code() == Errc::no_key);
 }

@@ -52,7 +52,7 @@ Result<SignatureCheck> verify_raw_any(const std::filesystem::path& file, const s
     ++tried;
     // The key whose public operation yields a well-formed encoding made the signature.
     // With padding and digest named, OpenSSL judges every key of the size itself.
-    const bool recovered = recover_scheme(pkey(anchor.key), signature).has_value();
+    const bool recovered = !recover_schemes(pkey(anchor.key), signature).empty();
     if (!recovered && !(options.padding && options.digest)) continue;
     auto in = io::InputFile::open(file);
     if (!in) return fail(in.error());
