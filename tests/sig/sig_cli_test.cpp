@@ -180,3 +180,21 @@ TEST_CASE("sig: SHA-1, non-RSA keys and existing outputs are refused and nothing
   std::sort(files.begin(), files.end());
   CHECK(files == std::vector<std::string>{"data.bin", "out.sig"});
 }
+
+TEST_CASE("sig: an encrypted key with its passphrase, and a nonRepudiation-only certificate", "[sig][cli]") {
+  TempDir dir;
+  write_file(dir / "data.bin", "statement 2026-12\n");
+  write_file(dir / "pass.txt", "secret words\n");
+  const auto data = (dir / "data.bin").string();
+  const auto key_file = SigPki::get().key("encrypted");
+  auto no_pass = cli({"sig", "sign", "--key", key_file.string(), data});
+  CHECK(no_pass.exit_code == 7);
+  CHECK_FALSE(std::filesystem::exists(data + ".sig"));
+  write_file(dir / "wrong.txt", "other words\n");
+  CHECK(cli({"sig", "sign", "--key", key_file.string(), "--passphrase-file", (dir / "wrong.txt").string(), data}).exit_code == 7);
+  REQUIRE(cli({"sig", "sign", "--key", key_file.string(), "--passphrase-file", (dir / "pass.txt").string(), data}).exit_code == 0);
+  // nonRepudiation alone allows signing (RFC 5280 4.2.1.3).
+  auto r = cli({"sig", "verify", "--cert", SigPki::get().crt("nonrep").string(), data});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.err, "CN=nonrep"));
+}

@@ -19,6 +19,11 @@ SigPki::SigPki() {
            (d / "future.crt").string(), "-notext"});
   openssl({"req", "-x509", "-nodes", "-days", "30", "-newkey", "rsa:2048", "-subj", "/CN=nosign", "-addext",
            "keyUsage=critical,keyEncipherment", "-keyout", (d / "nosign.key").string(), "-out", (d / "nosign.crt").string()});
+  openssl({"req", "-x509", "-nodes", "-days", "30", "-newkey", "rsa:2048", "-subj", "/CN=nonrep", "-addext",
+           "keyUsage=critical,nonRepudiation", "-keyout", (d / "nonrep.key").string(), "-out", (d / "nonrep.crt").string()});
+  // An encrypted PKCS#8 key (passphrase "secret words").
+  openssl({"pkcs8", "-topk8", "-in", (d / "nonrep.key").string(), "-v2", "aes-256-cbc", "-passout", "pass:secret words", "-out",
+           (d / "encrypted.key").string()});
 }
 
 const SigPki& SigPki::get() {

@@ -13,7 +13,9 @@ namespace payload::test {
 class SigPki final {
 public:
   static const SigPki& get();
-  // "future" (valid 2099-2100), "nosign" (keyUsage keyEncipherment only): NAME.key, NAME.crt.
+  // "future" (valid 2099-2100), "nosign" (keyUsage keyEncipherment only), "nonrep" (keyUsage
+  // nonRepudiation only): NAME.key, NAME.crt; key("encrypted") is nonrep's key as encrypted
+  // PKCS#8 under the passphrase "secret words".
   [[nodiscard]] std::filesystem::path key(const std::string& name) const { return m_dir / (name + ".key"); }
   [[nodiscard]] std::filesystem::path crt(const std::string& name) const { return m_dir / (name + ".crt"); }
 

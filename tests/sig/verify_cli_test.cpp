@@ -147,6 +147,13 @@ TEST_CASE("verify: CMS signatures made by openssl cms, attached and detached, DE
     CHECK(r.exit_code == kKeyUnusable);
     CHECK(contains(r.out, "\"status\":\"certificate-expired\""));
   }
+  SECTION("signer certificate not yet valid") {
+    openssl({"cms", "-sign", "-binary", "-in", data, "-signer", SigPki::get().crt("future").string(), "-inkey",
+             SigPki::get().key("future").string(), "-outform", "DER", "-out", out});
+    auto r = cli({"verify", data, out, "--cert", SigPki::get().crt("future").string(), "--cert", crt("rsa"), "--json"});
+    CHECK(r.exit_code == kKeyUnusable);
+    CHECK(contains(r.out, "\"status\":\"certificate-not-yet-valid\""));
+  }
   SECTION("signer certificate without digitalSignature") {
     openssl({"cms", "-sign", "-binary", "-in", data, "-signer", SigPki::get().crt("nosign").string(), "-inkey",
              SigPki::get().key("nosign").string(), "-outform", "DER", "-out", out});
