@@ -140,6 +140,16 @@ TEST_CASE("verify: CMS signatures made by openssl cms, attached and detached, DE
       }
     }
   }
+  SECTION("detached S/MIME signature entity (application/pkcs7-signature, base64)") {
+    openssl({"cms", "-sign", "-binary", "-in", data, "-signer", crt("rsa"), "-inkey", key("rsa"), "-outform", "DER", "-out", out});
+    write_file(dir / "data.edi.p7s", "Content-Type: application/pkcs7-signature; name=smime.p7s\r\n"
+                                     "Content-Transfer-Encoding: base64\r\n\r\n" +
+                                         openssl({"base64", "-in", out}));
+    auto r = cli({"verify", data, "--cert", crt("rsa"), "--json"});  // found beside the file
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "\"kind\":\"cms-detached\""));
+    CHECK(contains(r.out, "data.edi.p7s"));
+  }
   SECTION("expired signer certificate") {
     openssl({"cms", "-sign", "-binary", "-in", data, "-signer", crt("expired"), "-inkey", key("expired"), "-outform", "DER",
              "-out", out});
