@@ -10,18 +10,15 @@
 #include <zlib.h>
 
 #include "cms_forms.h"
+#include "text.h"
 
 namespace payload::sig {
 
 namespace {
 
-std::string_view skip_space(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r' || text.front() == '\n'))
-    text.remove_prefix(1);
-  return text;
-}
+using detail::skip_space;
+using detail::starts_with;
 
-bool starts_with(std::string_view text, std::string_view prefix) noexcept { return text.substr(0, prefix.size()) == prefix; }
 
 // The tags of the OpenPGP packets that start in `head` (which may end inside a packet),
 // with the first bytes of the first packet's body; no tags when it is not OpenPGP framing.
