@@ -77,6 +77,31 @@ TEST_CASE("signatures cross both ways with gpg: detached, clearsigned, inline") 
   }
 }
 
+TEST_CASE("a detached signature over a file gpg reads itself: names gpg would take for descriptors, a changed byte") {
+  // payload hands gpg the signed file's name instead of pumping it through GPGME; the name
+  // must reach gpg as that file, relative or not, whatever characters it holds.
+  Partners p;
+  std::string data;
+  for (int i = 0; data.size() < 3 * 1024 * 1024; ++i) data += kEdi + std::to_string(i) + "\n";
+  const std::string name = "-&3";  // gpg --enable-special-filenames: descriptor 3
+  write_file(p.dir / name, data);
+  p.gpg({"--detach-sign", "-u", p.partner_fpr, "-o", (p.dir / "signature.sig").string(), (p.dir / name).string()});
+  const auto verify_in_dir = [&] {
+    return run({"/bin/sh", "-c", "cd \"$1\" && exec \"$2\" pgp verify --home \"$3\" --require-signer \"$4\" -- \"$5\" signature.sig", "sh",
+                p.dir.path().string(), payload_cli(), p.ours.string(), p.partner_fpr, name});
+  };
+  auto good = verify_in_dir();
+  INFO(good.err);
+  CHECK(good.exit_code == 0);
+  CHECK(contains(good.err, "good signature"));
+
+  data[data.size() / 2] ^= 1;
+  write_file(p.dir / name, data);
+  auto bad = verify_in_dir();
+  INFO(bad.err);
+  CHECK(bad.exit_code == 4);
+}
+
 TEST_CASE("rnp and payload exchange encrypted and signed files both ways") {
   Partners p;
   write_file(p.dir / "orders.csv", "id,qty\n1,10\n2,20\n");

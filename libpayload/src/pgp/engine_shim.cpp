@@ -61,9 +61,10 @@ Result<EngineShim> EngineShim::create(const ShimOptions& options) {
   // for this gpg at initialisation instead of starting gpg once more (gpgme-notes 2.1).
   if (const auto version = engine_version(); plain_version(version))
     script += "if [ $# = 1 ] && [ \"$1\" = --version ]; then echo 'gpg (GnuPG) " + version + "'; exit 0; fi\n";
-  if (!options.input_file.empty() || !options.output_file.empty()) {
+  if (!options.input_file.empty() || !options.output_file.empty() || !options.signed_text_file.empty()) {
     script += "in=" + shell_quote(options.input_file.string()) + "\n";
     script += "out=" + shell_quote(options.output_file.string()) + "\n";
+    script += "text=" + shell_quote(options.signed_text_file.string()) + "\n";
     // Only a data operation names a GPGME data descriptor ("-&N") after "--": key
     // listings on the same context (pattern after "--") pass through unchanged.
     script +=
@@ -77,11 +78,14 @@ Result<EngineShim> EngineShim::create(const ShimOptions& options) {
     // writes to stdout without any --output, so one is added in front of "--".
     script +=
         "if [ $data = 1 ]; then\n"
-        "  n=$#; prev=; after_dashes=0; out_done=0\n"
+        "  n=$#; prev=; after_dashes=0; out_done=0; descriptors=0\n"
         "  while [ \"$n\" -gt 0 ]; do\n"
         "    a=$1; shift; n=$((n - 1))\n"
         "    if [ -n \"$out\" ] && [ \"$prev\" = --output ] && [ \"$a\" = - ]; then a=$out; out_done=1; fi\n"
-        "    case $a in -\\&[0-9]*) if [ -n \"$in\" ] && [ $after_dashes = 1 ]; then a=$in; fi ;; esac\n"
+        "    case $a in -\\&[0-9]*) if [ $after_dashes = 1 ]; then\n"
+        "      descriptors=$((descriptors + 1))\n"
+        "      if [ -n \"$in\" ]; then a=$in; elif [ -n \"$text\" ] && [ $descriptors = 2 ]; then a=$text; fi\n"
+        "    fi ;; esac\n"
         "    if [ \"$a\" = -- ] && [ $after_dashes = 0 ]; then\n"
         "      after_dashes=1\n"
         "      if [ -n \"$out\" ] && [ $out_done = 0 ]; then set -- \"$@\" --output \"$out\"; out_done=1; fi\n"

@@ -17,10 +17,16 @@
 
 namespace payload::pgp::detail {
 
+// File names must be absolute (io::InputFile and io::AtomicFile make them so): gpg runs
+// with --enable-special-filenames, where a relative "-&3" or "-" would be a descriptor.
 struct ShimOptions {
   std::vector<std::string> gpg_options;  // placed before GPGME's arguments
   std::filesystem::path input_file;      // replaces the data argument after "--"; empty: keep
   std::filesystem::path output_file;     // replaces "--output -"; empty: keep
+  // Detached verification ("--verify -- SIG TEXT"): replaces the second data descriptor
+  // after "--", the signed text, so gpg reads the file itself; the signature (small) stays
+  // GPGME's. Not combined with input_file.
+  std::filesystem::path signed_text_file;
 };
 
 class EngineShim final {

@@ -37,6 +37,31 @@ Result<Operation> prepare(Keyring& keyring, OperationSetup setup, const io::Inpu
   return op;
 }
 
+Result<DetachedVerification> prepare_detached_verification(Keyring& keyring, const io::Input& signed_text,
+                                                           const io::Input& signature) {
+  DetachedVerification op;
+  const bool direct = !signed_text.path.empty();
+  ContextOptions options;
+  if (direct) {
+    ShimOptions shim_options;
+    shim_options.signed_text_file = signed_text.path;
+    auto shim = EngineShim::create(shim_options);
+    if (!shim) return fail(shim.error());
+    op.shim.emplace(std::move(*shim));
+    options.engine = op.shim->program();
+  }
+  auto ctx = Context::create(keyring, std::move(options));
+  if (!ctx) return fail(ctx.error());
+  op.ctx.emplace(std::move(*ctx));
+  auto sig = data_from_fd(signature.fd);
+  if (!sig) return fail(sig.error());
+  op.signature = std::move(*sig);
+  auto text = direct ? data_empty() : data_from_fd(signed_text.fd);
+  if (!text) return fail(text.error());
+  op.signed_text = std::move(*text);
+  return op;
+}
+
 namespace {
 
 // The one key `selector` names, listed on the operation's own context. gpgme_get_key does

@@ -218,15 +218,12 @@ Error verify_failure(gpgme_error_t err) {
 }  // namespace
 
 Result<VerifyReport> verify_detached(Keyring& keyring, const io::Input& signed_data, const io::Input& signature) {
-  auto ctx = verify_context(keyring);
-  if (!ctx) return fail(ctx.error());
-  auto sig = detail::data_from_fd(signature.fd);
-  if (!sig) return fail(sig.error());
-  auto text = detail::data_from_fd(signed_data.fd);
-  if (!text) return fail(text.error());
-  if (const auto err = gpgme_op_verify(ctx->get(), sig->get(), text->get(), nullptr)) return fail(verify_failure(err));
+  auto op = detail::prepare_detached_verification(keyring, signed_data, signature);
+  if (!op) return fail(op.error());
+  if (const auto err = gpgme_op_verify(op->ctx->get(), op->signature.get(), op->signed_text.get(), nullptr))
+    return fail(verify_failure(err));
   VerifyReport report;
-  report.signatures = detail::signature_reports(ctx->get());
+  report.signatures = detail::signature_reports(op->ctx->get());
   if (report.signatures.empty()) return fail(Errc::bad_data, "no OpenPGP signature found");
   return report;
 }

@@ -280,16 +280,13 @@ Result<std::vector<TypedSignature>> verify_message_typed(Keyring& keyring, const
 }
 
 Result<std::vector<TypedSignature>> verify_detached_typed(Keyring& keyring, const io::Input& signed_data, const io::Input& signature) {
-  auto ctx = detail::Context::create(keyring, {});
-  if (!ctx) return fail(ctx.error());
+  auto op = detail::prepare_detached_verification(keyring, signed_data, signature);
+  if (!op) return fail(op.error());
   StatusLog log;
-  log.attach(ctx->get());
-  auto sig = detail::data_from_fd(signature.fd);
-  if (!sig) return fail(sig.error());
-  auto text = detail::data_from_fd(signed_data.fd);
-  if (!text) return fail(text.error());
-  if (const auto err = gpgme_op_verify(ctx->get(), sig->get(), text->get(), nullptr)) return fail(verify_failure(err));
-  auto reports = detail::signature_reports(ctx->get());
+  log.attach(op->ctx->get());
+  if (const auto err = gpgme_op_verify(op->ctx->get(), op->signature.get(), op->signed_text.get(), nullptr))
+    return fail(verify_failure(err));
+  auto reports = detail::signature_reports(op->ctx->get());
   if (reports.empty()) return fail(Errc::bad_data, "no OpenPGP signature found");
   return with_types(std::move(reports), log);
 }
