@@ -18,6 +18,8 @@
 #include <payload/pgp/message.h>
 #include <payload/pgp/packet.h>
 #include <payload/pgp/signature.h>
+#include <payload/sig/detect.h>
+#include <payload/sig/verify_any.h>
 
 namespace payload::hook {
 namespace {
@@ -45,41 +47,6 @@ bool contains(std::string_view head, std::string_view needle) { return head.find
 // authEnvelopedData (1.2.840.113549.1.9.16.1.23), signedData (1.2.840.113549.1.7.2).
 constexpr std::string_view kEnvelopedOid{"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x03", 11};
 constexpr std::string_view kAuthEnvelopedOid{"\x06\x0b\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x01\x17", 13};
-
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// A signer named in the policy (fingerprint or 16-hex key id) matches a report's key or certificate.
-bool names_signer(const std::string& wanted, const pgp::SignatureReport& s) {
-  const auto w = upper(wanted);
-  for (const auto& have : {upper(s.fingerprint), upper(s.primary_fingerprint)})
-    if (!have.empty() && (have == w || (w.size() == 16 && have.size() >= 16 && have.compare(have.size() - 16, 16, w) == 0)))
-      return true;
-  return false;
-}
-
-std::string describe(const pgp::SignatureReport& s) {
-  std::string text = std::string(pgp::status_name(s.status)) + " signature by " +
-                     (s.primary_fingerprint.empty() ? s.fingerprint : s.primary_fingerprint);
-  if (!s.detail.empty()) text += " (" + s.detail + ")";
-  return text;
-}
-
-// Accepts when some good signature is by one of `signers` and no signature is bad.
-Result<const pgp::SignatureReport*> accept_openpgp(const std::vector<pgp::SignatureReport>& sigs,
-                                                   const std::vector<std::string>& signers) {
-  if (sigs.empty()) return fail(Errc::bad_signature, "no signature in it");
-  for (const auto& s : sigs)
-    if (s.status == pgp::SignatureStatus::bad) return fail(Errc::bad_signature, describe(s));
-  for (const auto& s : sigs)
-    if (s.good() && std::any_of(signers.begin(), signers.end(), [&](const auto& w) { return names_signer(w, s); })) return &s;
-  const auto& first = sigs.front();
-  const bool unusable = first.status == pgp::SignatureStatus::expired_key || first.status == pgp::SignatureStatus::revoked_key;
-  if (first.good()) return fail(Errc::bad_signature, "signed by " + first.primary_fingerprint + ", which is not an expected signer");
-  return fail(unusable ? Errc::key_unusable : Errc::bad_signature, describe(first));
-}
 
 Result<std::vector<cms::Certificate>> load_certificates(const std::vector<std::filesystem::path>& files) {
   std::vector<cms::Certificate> all;
@@ -145,6 +112,9 @@ Result<std::unique_ptr<PolicyKeys>> PolicyKeys::prepare(const Policy& policy) {
       if (loaded) loaded = add_identity(d->certificate, d->key);
     } else if (const auto* v = std::get_if<VerifyStep>(&step)) {
       loaded = add_certs(v->certificates);
+      for (const auto& k : v->public_keys)
+        if (loaded && !std::filesystem::is_regular_file(k))
+          loaded = config_error(Error(Errc::io, k.string() + ": no such public key file"));
     }
     if (!loaded) return fail(loaded.error());
   }
@@ -277,51 +247,21 @@ Result<AuditFields> decrypt_file(PolicyKeys& keys, const DecryptStep& step, cons
 
 Result<AuditFields> verify_file(PolicyKeys& keys, const VerifyStep& step, const std::filesystem::path& file,
                                 std::filesystem::path& signature) {
-  signature.clear();
-  for (const char* ext : kSignatureExtensions) {
-    auto candidate = file;
-    candidate += ext;
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(candidate, ec)) {
-      signature = candidate;
-      break;
-    }
-  }
-  if (signature.empty()) return fail(Errc::bad_signature, "missing signature: no .sig, .asc or .p7s beside the file");
-  auto data = io::InputFile::open(file);
-  if (!data) return fail(data.error());
-  const bool cms_signature = signature.extension() == ".p7s";
-  const auto head = read_head(signature, 64);
-  const bool openpgp = !cms_signature && (pgp::starts_armored(head) || first_packet_tag(head) == pgp::tag::signature);
-  AuditFields fields{{"signature", signature.string()}};
-  if (openpgp) {
-    if (step.signers.empty()) return fail(Errc::usage, "an OpenPGP signature, but the policy names no verify.signers");
-    auto keyring = keys.keyring();
-    if (!keyring) return fail(keyring.error());
-    auto sig = io::InputFile::open(signature);
-    if (!sig) return fail(sig.error());
-    auto report = pgp::verify_detached(**keyring, data->input(), sig->input());
-    if (!report) return fail(report.error());
-    auto accepted = accept_openpgp(report->signatures, step.signers);
-    if (!accepted) return fail(accepted.error());
-    fields.insert(fields.end(), {{"kind", "openpgp"}, {"signer", (*accepted)->primary_fingerprint}, {"digest", (*accepted)->digest}});
-    return fields;
-  }
-  if (!cms_signature && !(head.size() > 0 && head[0] == '\x30'))
-    return fail(Errc::unsupported, signature.filename().string() + ": neither OpenPGP nor CMS (raw RSA signatures are not supported by this build)");
-  std::vector<cms::Certificate> partners;
-  for (const auto& f : step.certificates) {
-    const auto& certs = keys.certificates(f);
-    partners.insert(partners.end(), certs.begin(), certs.end());
-  }
-  if (partners.empty()) return fail(Errc::usage, "a CMS signature, but the policy names no verify.certificates");
-  auto der = io::read_file(signature);
-  if (!der) return fail(der.error());
-  auto report = cms::verify_detached(data->input(), *der, partners);
-  if (!report) return fail(report.error());
-  const auto& s = report->signers.front();
-  fields.insert(fields.end(), {{"kind", "cms"}, {"signer", s.subject}, {"serial", s.serial}, {"digest", std::string(report->micalg())}});
-  return fields;
+  // Only a detached signature beside the file counts: the file itself is the payload,
+  // even when it happens to be a signed message.
+  const auto found = sig::find_detached_signature(file);
+  if (!found) return fail(Errc::bad_signature, "missing signature: no .sig, .asc, .p7s or .sign beside the file");
+  signature = *found;
+  sig::TrustAnchors anchors;
+  anchors.certificates = step.certificates;
+  anchors.public_keys = step.public_keys;
+  anchors.pgp_home = keys.home();
+  anchors.pgp_signers = step.signers;
+  auto check = sig::verify_signature(file, signature, anchors);
+  if (!check) return fail(check.error());
+  if (auto verdict = check->verdict(); !verdict) return fail(verdict.error());
+  return AuditFields{{"signature", signature.string()}, {"kind", std::string(sig::kind_name(check->kind))},
+                     {"signer", check->signer}, {"digest", check->digest}};
 }
 
 }  // namespace payload::hook

@@ -32,6 +32,7 @@ public:
   static Result<std::unique_ptr<PolicyKeys>> prepare(const Policy& policy);
 
   Result<pgp::Keyring*> keyring();
+  [[nodiscard]] const std::filesystem::path& home() const noexcept { return m_home; }
   [[nodiscard]] const std::optional<std::string>& passphrase() const noexcept { return m_passphrase; }
   // Certificates loaded for a path named in the policy.
   [[nodiscard]] const std::vector<cms::Certificate>& certificates(const std::filesystem::path& file) const;
@@ -54,11 +55,10 @@ Result<AuditFields> encrypt_file(PolicyKeys& keys, const EncryptStep& step, cons
 Result<AuditFields> decrypt_file(PolicyKeys& keys, const DecryptStep& step, const std::filesystem::path& in,
                                  const std::filesystem::path& out, bool replace);
 
-// The detached signature files looked for beside FILE, in this order.
-inline constexpr const char* kSignatureExtensions[] = {".sig", ".asc", ".p7s"};
-// Checks the detached signature beside `file`; `signature` is set to the file used.
-// Errors: bad_signature (missing, bad, wrong signer), key_unusable (expired key or
-// certificate), no_key, bad_data, unsupported.
+// Checks the detached signature beside `file` (FILE.sig, .asc, .p7s or .sign: OpenPGP,
+// CMS or raw RSA, recognised by payload::sig from its bytes); `signature` is set to the
+// file used. Errors: bad_signature (missing, bad), no_key (an untrusted signer),
+// key_unusable (expired key or certificate), bad_data, unsupported.
 Result<AuditFields> verify_file(PolicyKeys& keys, const VerifyStep& step, const std::filesystem::path& file,
                                 std::filesystem::path& signature);
 

@@ -165,8 +165,10 @@ Result<Step> parse_verify(Keys& keys) {
   VerifyStep step;
   PAYLOAD_TRY(signers, keys.list("verify.signers"));
   PAYLOAD_TRY(certs, keys.paths("verify.certificates"));
-  if (signers.empty() && certs.empty())
-    return keys.error(nullptr, "verify needs verify.signers (OpenPGP) or verify.certificates (CMS, raw RSA)");
+  PAYLOAD_TRY(public_keys, keys.paths("verify.public_keys"));
+  if (signers.empty() && certs.empty() && public_keys.empty())
+    return keys.error(nullptr, "verify needs verify.signers (OpenPGP), verify.certificates (CMS, raw RSA) or verify.public_keys (raw RSA)");
+  step.public_keys = public_keys;
   step.signers = signers;
   step.certificates = certs;
   return step;

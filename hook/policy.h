@@ -43,8 +43,9 @@ struct DecryptStep {
 };
 
 struct VerifyStep {
-  std::vector<std::string> signers;                      // OpenPGP fingerprints (any one of them suffices)
-  std::vector<std::filesystem::path> certificates;       // CMS / raw RSA: partner certificates or public keys
+  std::vector<std::string> signers;                      // OpenPGP fingerprints that must have signed
+  std::vector<std::filesystem::path> certificates;       // CMS / raw RSA: partner certificates
+  std::vector<std::filesystem::path> public_keys;        // raw RSA: bare partner public keys
 };
 
 struct MoveStep {
