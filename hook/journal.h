@@ -41,9 +41,9 @@ struct Journal {
 
 // Errors: io (unreadable), bad_data (not a journal).
 Result<std::optional<Journal>> read_journal(const std::filesystem::path& file);
-// Replaces the journal atomically and durably.
+// Replaces the journal atomically (temp, fsync, rename).
 Status write_journal(const std::filesystem::path& file, const Journal& journal);
-// Removes the journal (the run is complete) and fsyncs the folder.
+// Removes the journal (the run is complete).
 Status remove_journal(const std::filesystem::path& file);
 
 // Owns the lock of one file; releasing removes the lock file.

@@ -135,8 +135,8 @@ FileOutcome FileRun::run() {
     }
     m_journal = Journal{m_policy.name, m_context.hook_event, m_context.run_id, 0, m_file, {}, {}, {}, {}, {}};
     refresh_facts();
+    // No journal yet: until a step claims an output name, the original is all there is.
     m_audit.emit(AuditEvent::hook_started, m_context, m_facts, "started", {{"steps", std::to_string(m_policy.steps.size())}});
-    if (auto saved = save(); !saved) return stop(Verdict::bad_input, "journal", saved.error());
   }
   if (!m_journal.failure.empty()) return quarantine();
   while (m_journal.next_step < m_policy.steps.size()) {
@@ -177,9 +177,11 @@ FileOutcome FileRun::stop(Verdict verdict, const std::string& step, const Error&
   return finish("internal_error", hook_internal_error);
 }
 
+// The result is durable and the journal names it: the file it replaces can go. (Not
+// fsync'ed: should the removal be lost, the journal still names the file to remove.)
 void FileRun::drop_superseded() {
   if (m_journal.superseded.empty()) return;
-  if (::unlink(m_journal.superseded.c_str()) == 0) (void)as2d::fsync_directory(m_journal.superseded.parent_path());
+  ::unlink(m_journal.superseded.c_str());
   m_journal.superseded.clear();
 }
 
@@ -202,11 +204,15 @@ Status FileRun::transform(const std::string& name, bool keep_original, AuditEven
     m_journal.pending = *target;
     if (auto saved = save(); !saved) return saved;
   }
-  // A claimed name that exists is our own output from before a crash: replace it.
-  auto fields = produce(m_journal.pending, claimed);
-  if (!fields) {
-    m_journal.pending.clear();
-    return fail(fields.error());
+  // A claimed name that exists is our own output from before a crash: replace it, unless
+  // its input is gone already (only a finished output is ever published under the name).
+  Result<AuditFields> fields = AuditFields{{"recovered", "yes"}};
+  if (!claimed || path_exists(m_journal.current) || !path_exists(m_journal.pending)) {
+    fields = produce(m_journal.pending, claimed);
+    if (!fields) {
+      m_journal.pending.clear();
+      return fail(fields.error());
+    }
   }
   const auto previous = m_journal.current;
   const bool is_original = previous == m_file;
