@@ -15,7 +15,8 @@
 #
 # One large file: SIZE_MIB of random bytes encrypted for the partner by a hook policy
 # (encrypt, move) against `gpg --encrypt`, wall time and peak RSS from GNU time
-# (%e, %M; the peak of the payload process and of the gpg it starts, whichever is larger).
+# (%e, %M: the payload process itself; GPGME double-forks gpg, so GNU time does not see
+# the gpg it starts, whose RSS is reported by the gpg --encrypt row).
 # The partner decrypts payload's output with gpg and it is compared with the input.
 #
 # Environment (all optional):

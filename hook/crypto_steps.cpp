@@ -48,16 +48,6 @@ bool contains(std::string_view head, std::string_view needle) { return head.find
 constexpr std::string_view kEnvelopedOid{"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x03", 11};
 constexpr std::string_view kAuthEnvelopedOid{"\x06\x0b\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x01\x17", 13};
 
-Result<std::vector<cms::Certificate>> load_certificates(const std::vector<std::filesystem::path>& files) {
-  std::vector<cms::Certificate> all;
-  for (const auto& f : files) {
-    auto certs = cms::Certificate::load_all(f);
-    if (!certs) return fail(certs.error());
-    all.insert(all.end(), certs->begin(), certs->end());
-  }
-  return all;
-}
-
 Status rewind(int fd, const std::string& what) {
   if (::lseek(fd, 0, SEEK_SET) != 0) return fail(io::errno_error(what, errno));
   return {};
@@ -86,7 +76,7 @@ Result<std::unique_ptr<PolicyKeys>> PolicyKeys::prepare(const Policy& policy) {
   }
   auto add_certs = [&](const std::vector<std::filesystem::path>& files) -> Status {
     for (const auto& f : files) {
-      auto certs = load_certificates({f});
+      auto certs = cms::Certificate::load_all(f);
       if (!certs) return config_error(certs.error());
       keys->m_certificates.emplace_back(f, std::move(*certs));
     }

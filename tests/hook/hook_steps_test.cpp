@@ -3,6 +3,8 @@
 // quarantine and its .reason file, and the audit trail.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "cms/cms_fixture.h"
 #include "hook/hook_fixture.h"
 #include "support/run.h"
@@ -393,4 +395,46 @@ TEST_CASE("hook --json gives one structured result per file and the worst exit c
   CHECK(contains(r.out, "\"outcome\":\"ok\""));
   CHECK(contains(r.out, "\"outcome\":\"bad_input\""));
   CHECK(contains(r.out, "\"exit_code\":2"));
+}
+
+TEST_CASE("hook a run command that outlives run.timeout is killed and the file quarantined") {
+  Station s;
+  s.policies(kPolicies + "\n[slow-command]\nsteps = run\nquarantine = @DIR@/quarantine\nrun.command = sleep 30\nrun.timeout = 1\n");
+  const auto file = s.upload("invoice.edi", kInvoice);
+  const auto r = s.hook("slow-command", {file.string()});
+  CHECK(r.exit_code == kHookQuarantined);
+  CHECK(contains(read_file(s.quarantine / "invoice.edi.reason"), "still running after 1 s: killed"));
+}
+
+TEST_CASE("hook --policy FILE takes a file with one policy, the text trail has one line per event") {
+  Station s;
+  const auto single = s.partners.dir / "single.ini";
+  write_file(single, "[deliver]\nsteps = move\nquarantine = quarantine\nmove.to = out\n");
+  const auto file = s.upload("invoice.edi", kInvoice);
+  const auto r = run({payload_cli(), "hook", "run", "--policy", single.string(), "--event", "post-download", "--log",
+                      s.log.string(), file.string()});
+  REQUIRE(r.exit_code == kHookOk);
+  CHECK(read_file(s.out / "invoice.edi") == kInvoice);  // relative paths: from the policy file's folder
+  const auto trail = s.audit();
+  CHECK(contains(trail, " 4000 hook_started run_id="));
+  CHECK(contains(trail, " policy=deliver hook_event=post-download "));
+  CHECK(contains(trail, " 4013 moved "));
+  CHECK(contains(trail, " 4030 hook_finished "));
+  CHECK(std::count(trail.begin(), trail.end(), '\n') == 3);
+  // A file with several policies needs a name.
+  const auto many = run({payload_cli(), "hook", "run", "--policy", s.ini.string(), "--event", "post-upload", file.string()});
+  CHECK(many.exit_code == kHookConfig);
+  CHECK(contains(many.err, "policies; name one"));
+}
+
+TEST_CASE("hook check lists the policies and refuses a certificate that cannot be read") {
+  Station s;
+  const auto ok = run({payload_cli(), "hook", "check", "--policies", s.ini.string()});
+  CHECK(ok.exit_code == kHookOk);
+  CHECK(contains(ok.out, "outbound: encrypt, move\n"));
+  CHECK(contains(ok.out, "notify: move, run\n"));
+  s.policies("[p]\nsteps = verify\nquarantine = q\nverify.certificates = missing.pem\n");
+  const auto bad = run({payload_cli(), "hook", "check", "--policies", s.ini.string()});
+  CHECK(bad.exit_code == kHookConfig);
+  CHECK(contains(bad.err, "missing.pem"));
 }
