@@ -97,7 +97,7 @@ FileOutcome FileRun::run() {
   m_facts.file = m_file.string();
   auto lock = FileLock::try_lock(m_file);
   if (!lock) {
-    m_out.error = lock.error().message();
+    m_out.error = path_exists(m_file.parent_path()) ? lock.error().message() : m_file.string() + ": No such file or directory";
     m_audit.emit(AuditEvent::input_missing, m_context, m_facts, "bad_input", {{"error", m_out.error}});
     return finish("bad_input", hook_bad_input);
   }
@@ -275,11 +275,19 @@ Status FileRun::move(const MoveStep& step) {
     if (auto saved = save(); !saved) return saved;
   }
   // After a crash the move may have happened already.
-  if (path_exists(from) || !path_exists(m_journal.pending)) {
-    if (auto moved = move_file(from, m_journal.pending); !moved) {
-      m_journal.pending.clear();
-      return moved;
+  for (int attempt = 0; path_exists(from) || !path_exists(m_journal.pending); ++attempt) {
+    auto moved = move_file(from, m_journal.pending);
+    if (moved) break;
+    // Another hook took the free name first (two uploads of one name at once): next name.
+    if (attempt < 100 && path_exists(from) && path_exists(m_journal.pending)) {
+      auto target = as2d::free_path(step.to, from.filename().string());
+      if (!target) return fail(target.error());
+      m_journal.pending = *target;
+      if (auto saved = save(); !saved) return saved;
+      continue;
     }
+    m_journal.pending.clear();
+    return moved;
   }
   // Signatures that were checked travel along, under their own names.
   std::vector<std::filesystem::path> moved_companions;

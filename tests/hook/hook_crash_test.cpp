@@ -3,7 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <memory>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "hook/hook_fixture.h"
@@ -142,4 +144,22 @@ TEST_CASE("hook run twice on the same file does not encrypt twice") {
   // And on the original name, now gone: bad input, nothing made.
   CHECK(s.hook("encrypt-here", {file.string()}).exit_code == kHookBadInput);
   CHECK(visible(s.in) == std::vector<std::string>{"order.edi.pgp"});
+}
+
+TEST_CASE("hook two uploads of the same name delivered at the same moment: both arrive, neither is replaced") {
+  Station s;
+  s.policies(kPolicies + "\n[deliver]\nsteps = move\nquarantine = @DIR@/quarantine\nmove.to = @DIR@/out\n");
+  std::vector<std::unique_ptr<Background>> hooks;
+  for (int i = 0; i < 6; ++i) {
+    const auto dir = s.partners.dir / ("user" + std::to_string(i));
+    std::filesystem::create_directories(dir);
+    write_file(dir / "order.edi", kContent + std::to_string(i));
+    hooks.push_back(std::make_unique<Background>(s.hook_argv("deliver", {(dir / "order.edi").string()})));
+  }
+  for (auto& h : hooks) CHECK(h->wait() == kHookOk);
+  const auto delivered = HookStation::names(s.out);
+  REQUIRE(delivered.size() == 6);
+  std::set<std::string> contents;
+  for (const auto& name : delivered) contents.insert(read_file(s.out / name));
+  CHECK(contents.size() == 6);
 }
