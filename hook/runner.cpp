@@ -71,6 +71,7 @@ private:
   FileOutcome stop(Verdict verdict, const std::string& step, const Error& error);
   Status save() { return write_journal(m_file, m_journal); }
   void drop_superseded();
+  void remove_dead_temporaries();
   Status run_step(const Step& step);
   Status encrypt(const EncryptStep& step);
   Status decrypt(const DecryptStep& step);
@@ -123,6 +124,7 @@ FileOutcome FileRun::run() {
     m_audit.emit(AuditEvent::hook_resumed, m_context, m_facts, "resumed",
                  {{"next_step", std::to_string(m_journal.next_step)}, {"failure", m_journal.failure}});
     drop_superseded();
+    remove_dead_temporaries();
   } else {
     m_context.run_id = random_uuid();
     struct stat st {};
@@ -179,6 +181,20 @@ FileOutcome FileRun::stop(Verdict verdict, const std::string& step, const Error&
 
 // The result is durable and the journal names it: the file it replaces can go. (Not
 // fsync'ed: should the removal be lost, the journal still names the file to remove.)
+// A run killed inside a step leaves its temporary ("OUTPUT.part-XXXXXXXX", io::AtomicFile)
+// or a journal temporary (".NAME.payload-hook.XXXXXX"): never results, removed on resume.
+void FileRun::remove_dead_temporaries() {
+  const auto journal_temp = journal_path(m_file).filename().string() + ".";
+  const auto output_temp = m_journal.pending.empty() ? std::string() : m_journal.pending.filename().string() + ".part-";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(m_file.parent_path(), ec)) {
+    const auto name = entry.path().filename().string();
+    const bool dead = (name.rfind(journal_temp, 0) == 0 && name.size() == journal_temp.size() + 6) ||
+                      (!output_temp.empty() && name.rfind(output_temp, 0) == 0);
+    if (dead) ::unlink(entry.path().c_str());
+  }
+}
+
 void FileRun::drop_superseded() {
   if (m_journal.superseded.empty()) return;
   ::unlink(m_journal.superseded.c_str());
