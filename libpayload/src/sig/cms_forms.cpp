@@ -1,5 +1,6 @@
 // Private to src/sig: CMS SignedData in DER, PEM and S/MIME form.
 #include "cms_forms.h"
+#include "text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -12,12 +13,6 @@ namespace payload::sig::detail {
 
 namespace {
 
-std::string_view skip_space(std::string_view text) noexcept {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())) != 0) text.remove_prefix(1);
-  return text;
-}
-
-bool starts_with(std::string_view text, std::string_view prefix) noexcept { return text.substr(0, prefix.size()) == prefix; }
 
 bool is_smime_signature(std::string_view media_type) {
   return media_type == "application/pkcs7-signature" || media_type == "application/x-pkcs7-signature" ||

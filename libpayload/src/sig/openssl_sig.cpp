@@ -26,8 +26,8 @@ bool set_padding(EVP_PKEY_CTX* ctx, Padding padding, Digest digest, int pss_salt
          EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, evp_md(digest)) > 0 && EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, pss_salt) > 0;
 }
 
-Status stream(const io::Input& input, const io::ProgressFn& progress, int (*update)(EVP_MD_CTX*, const void*, size_t),
-              EVP_MD_CTX* ctx) {
+Status stream(const io::Input& input, const io::ProgressFn& progress,
+              const std::function<bool(const void* data, std::size_t size)>& update) {
   // 256 KiB: large enough that the digest, not the system calls, sets the pace.
   std::vector<char> buffer(256 * 1024);
   std::uint64_t done = 0;
@@ -38,7 +38,7 @@ Status stream(const io::Input& input, const io::ProgressFn& progress, int (*upda
       return fail(io::errno_error(input.path.empty() ? "input" : input.path.string(), errno));
     }
     if (n == 0) return {};
-    if (update(ctx, buffer.data(), static_cast<std::size_t>(n)) != 1)
+    if (!update(buffer.data(), static_cast<std::size_t>(n)))
       return fail(cms::detail::openssl_error(Errc::internal, "digest update failed"));
     done += static_cast<std::uint64_t>(n);
     if (progress) progress(done, input.size);

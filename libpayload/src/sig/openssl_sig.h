@@ -5,6 +5,8 @@
 
 #include <openssl/evp.h>
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -30,8 +32,12 @@ inline EVP_PKEY* pkey(const PublicKey& key) { return key.handle().pkey.get(); }
 // RSA_PSS_SALTLEN_AUTO to verify any salt.
 [[nodiscard]] bool set_padding(EVP_PKEY_CTX* ctx, Padding padding, Digest digest, int pss_salt) noexcept;
 
-// Reads `input` to its end in chunks and hands each to `update`; reports progress.
-Status stream(const io::Input& input, const io::ProgressFn& progress, int (*update)(EVP_MD_CTX*, const void*, size_t),
-              EVP_MD_CTX* ctx);
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, cms::detail::Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, cms::detail::Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
+
+// Reads `input` to its end in chunks and hands each to `update` (false: a digest failed);
+// reports progress.
+Status stream(const io::Input& input, const io::ProgressFn& progress,
+              const std::function<bool(const void* data, std::size_t size)>& update);
 
 }  // namespace payload::sig::detail

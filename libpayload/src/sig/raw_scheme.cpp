@@ -100,12 +100,13 @@ bool pss_decodes(const Bytes& em, std::size_t em_bits, const EVP_MD* md) {
   return i < db_size && db[i] == 0x01;
 }
 
-std::optional<RecoveredScheme> pss(Bytes em, int modulus_bits) {
+std::vector<RecoveredScheme> pss(Bytes em, int modulus_bits) {
   // emBits = modBits - 1; when that is a multiple of 8 the leading byte is a zero.
   const auto em_bits = static_cast<std::size_t>(modulus_bits - 1);
   const std::size_t em_size = (em_bits + 7) / 8;
+  std::vector<RecoveredScheme> found;
   if (em.size() > em_size) {
-    if (em.front() != 0) return std::nullopt;
+    if (em.front() != 0) return found;
     em.erase(em.begin());
   }
   struct Candidate {
@@ -119,16 +120,17 @@ std::optional<RecoveredScheme> pss(Bytes em, int modulus_bits) {
                                              {"sha224", Digest::sha224, EVP_sha224()},
                                              {"sha1", std::nullopt, EVP_sha1()}}};
   for (const auto& c : candidates)
-    if (pss_decodes(em, em_bits, c.md)) return RecoveredScheme{Padding::pss, c.digest, std::string(c.name)};
-  return std::nullopt;
+    if (pss_decodes(em, em_bits, c.md)) found.push_back(RecoveredScheme{Padding::pss, c.digest, std::string(c.name)});
+  return found;
 }
 
 }  // namespace
 
-std::optional<RecoveredScheme> recover_scheme(EVP_PKEY* key, std::string_view signature) {
+std::vector<RecoveredScheme> recover_schemes(EVP_PKEY* key, std::string_view signature) {
   auto em = public_operation(key, signature);
-  if (!em) return std::nullopt;
-  if (auto scheme = pkcs1v15(*em)) return scheme;
+  if (!em) return {};
+  // A PKCS#1 v1.5 block is exact (fixed padding, DigestInfo): no PSS candidate then.
+  if (auto scheme = pkcs1v15(*em)) return {*scheme};
   return pss(std::move(*em), EVP_PKEY_get_bits(key));
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <openssl/evp.h>
 
@@ -21,8 +22,11 @@ struct RecoveredScheme {
   std::string digest_name;       // "sha256", "sha1", "md5"
 };
 
-// None when `signature` does not decode under `key` as PKCS#1 v1.5 or PSS (MGF1 with
-// the message digest, any salt): another key made it, or it is corrupt.
-[[nodiscard]] std::optional<RecoveredScheme> recover_scheme(EVP_PKEY* key, std::string_view signature);
+// The schemes under which `signature` decodes with `key`: PKCS#1 v1.5 (its DigestInfo
+// names the digest), or PSS with MGF1 over the message digest and any salt. A PSS block
+// unmasked with the wrong digest still looks well-formed about once in 128 tries, so
+// there may be more than one candidate; only hashing the content decides. Empty when
+// nothing decodes: another key made it, or it is corrupt.
+[[nodiscard]] std::vector<RecoveredScheme> recover_schemes(EVP_PKEY* key, std::string_view signature);
 
 }  // namespace payload::sig::detail

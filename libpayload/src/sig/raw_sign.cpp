@@ -15,14 +15,15 @@ Result<std::string> sign_raw(const io::Input& content, const cms::PrivateKey& ke
   if (type == EVP_PKEY_RSA_PSS && options.padding != Padding::pss)
     return fail(Errc::usage, "an RSA-PSS key signs only with PSS");
   ERR_clear_error();
-  std::unique_ptr<EVP_MD_CTX, cms::detail::Deleter<EVP_MD_CTX, EVP_MD_CTX_free>> ctx(EVP_MD_CTX_new());
+  MdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
   // Salt as long as the digest (RFC 8017 9.1 note 4; what CMS and X.509 use), not
   // OpenSSL's default of the longest salt that fits.
   if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, evp_md(options.digest), nullptr, pk) != 1 ||
       !set_padding(pctx, options.padding, options.digest, RSA_PSS_SALTLEN_DIGEST))
     return fail(cms::detail::openssl_error(Errc::internal, "cannot set up the RSA signature"));
-  if (auto s = stream(content, options.progress, EVP_DigestSignUpdate, ctx.get()); !s) return fail(s.error());
+  const auto update = [&ctx](const void* data, std::size_t size) { return EVP_DigestSignUpdate(ctx.get(), data, size) == 1; };
+  if (auto s = stream(content, options.progress, update); !s) return fail(s.error());
   std::size_t size = 0;
   if (EVP_DigestSignFinal(ctx.get(), nullptr, &size) != 1)
     return fail(cms::detail::openssl_error(Errc::internal, "RSA signing failed"));

@@ -47,18 +47,23 @@ Result<SignatureCheck> verify_raw_any(const std::filesystem::path& file, const s
   auto keys = rsa_anchors(anchors);
   if (!keys) return fail(keys.error());
   std::size_t tried = 0;
+  // The verdict of a key under which the signature decodes but does not match: the
+  // answer unless another key (a wrong key decodes by chance about once in 7000) does.
+  std::optional<SignatureCheck> mismatch;
   for (const auto& anchor : *keys) {
     if (anchor.modulus_bytes != signature.size()) continue;
     ++tried;
     // The key whose public operation yields a well-formed encoding made the signature.
     // With padding and digest named, OpenSSL judges every key of the size itself.
-    const bool recovered = recover_scheme(pkey(anchor.key), signature).has_value();
+    const bool recovered = !recover_schemes(pkey(anchor.key), signature).empty();
     if (!recovered && !(options.padding && options.digest)) continue;
     auto in = io::InputFile::open(file);
     if (!in) return fail(in.error());
     auto check = verify_raw(in->input(), signature, anchor.key, anchor.certificate, options);
-    if (!check || recovered || check->status != CheckStatus::bad) return check;
+    if (!check || check->status != CheckStatus::bad) return check;
+    if (recovered && !mismatch) mismatch = *check;
   }
+  if (mismatch) return *mismatch;
   const SignatureKind kind = options.padding == Padding::pkcs1v15 ? SignatureKind::raw_rsa_pkcs1 : SignatureKind::raw_rsa_pss;
   return make_check(kind, CheckStatus::bad, "", "",
                     "the raw signature was made by none of the " + std::to_string(tried) +
