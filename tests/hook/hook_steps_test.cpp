@@ -438,3 +438,25 @@ TEST_CASE("hook check lists the policies and refuses a certificate that cannot b
   CHECK(bad.exit_code == kHookConfig);
   CHECK(contains(bad.err, "missing.pem"));
 }
+
+TEST_CASE("hook verify: a detached signature by an expired OpenPGP key is quarantined as key_unusable") {
+  Station s;
+  const auto file = s.upload("price.csv", kInvoice);
+  // Made in 2020 with a one-day lifetime, signed while it was valid.
+  auto& p = s.partners;
+  p.gpg({"--faked-system-time", "20200101T000000", "--passphrase", "", "--quick-gen-key", "Old <old@partner.test>", "ed25519", "sign", "1d"});
+  auto fpr = p.gpg({"--with-colons", "--list-keys", "old@partner.test"});
+  fpr = fpr.substr(fpr.find("\nfpr:") + 5);
+  fpr = fpr.substr(fpr.find_first_not_of(':'), 40);
+  REQUIRE(fpr.size() == 40);
+  p.gpg({"--faked-system-time", "20200101T020000", "--detach-sign", "-u", fpr, "-o", (s.in / "price.csv.sig").string(), file.string()});
+  const auto exported = p.dir / "old.asc";
+  write_file(exported, p.gpg({"--armor", "--export", fpr}));
+  REQUIRE(run({payload_cli(), "pgp", "key", "import", exported.string(), "-q", "--home", p.ours.string()}).exit_code == 0);
+  s.policies(kPolicies + "\n[old]\nsteps = verify, move\nkeyring = @KEYRING@\nquarantine = @DIR@/quarantine\nverify.signers = " + fpr +
+             "\nmove.to = @DIR@/out\n");
+  const auto r = s.hook("old", {file.string()});
+  REQUIRE(r.exit_code == kHookQuarantined);
+  CHECK(contains(read_file(s.quarantine / "price.csv.reason"), "error: key_unusable"));
+  CHECK(HookStation::names(s.out).empty());
+}
