@@ -9,6 +9,8 @@
 # plaintext to a delivery folder (decrypt-and-verify). Contenders, each on a fresh copy:
 #   hook-batch    one `payload hook run` call with all the files
 #   hook-per-file one `payload hook run` call per file (how an SFTP server calls it)
+#   hook-parallel JOBS `payload hook run` processes at once, each with its share of the
+#                 files (xargs -P): hooks on different files do not wait for each other
 #   gpg-loop      a shell loop of `gpg --decrypt --output` per file (gpg checks the
 #                 signature as it decrypts; no durability, no required-signer check)
 # Every plaintext is compared with its original. files/s = FILES / wall time.
@@ -22,6 +24,7 @@
 # Environment (all optional):
 #   FILES=1000      small files
 #   SIZE_MIB=1024   large file size; 0 skips the large file
+#   JOBS=4          processes of the hook-parallel contender
 #   ALGO=default    key algorithm for both keys (gpg --quick-gen-key): default (RSA-3072 with an
 #                   RSA-3072 encryption subkey in gpg 2.2) or future-default (Ed25519 + Cv25519)
 #   PAYLOAD=path    default: build/cli/payload of this repository
@@ -35,6 +38,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 FILES=${FILES:-1000}
 SIZE_MIB=${SIZE_MIB:-1024}
+JOBS=${JOBS:-4}
 ALGO=${ALGO:-default}
 PAYLOAD=${PAYLOAD:-$repo/build/cli/payload}
 BENCH_DIR=${BENCH_DIR:-/tmp}
@@ -43,7 +47,8 @@ TIME=/usr/bin/time
 die() { echo "hook_throughput: $*" >&2; exit 1; }
 [[ $FILES =~ ^[1-9][0-9]*$ ]] || die "FILES must be a positive integer"
 [[ $SIZE_MIB =~ ^[0-9]+$ ]] || die "SIZE_MIB must be a number"
-for tool in gpg gpgconf awk cmp; do command -v "$tool" >/dev/null || die "$tool not found"; done
+[[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "JOBS must be a positive integer"
+for tool in gpg gpgconf awk cmp xargs; do command -v "$tool" >/dev/null || die "$tool not found"; done
 [[ -x $TIME ]] || die "GNU time ($TIME) not found: apt-get install time"
 [[ -x $PAYLOAD ]] || die "$PAYLOAD not found: cmake --build build -j2 --target payload (or set PAYLOAD)"
 PAYLOAD=$(cd "$(dirname "$PAYLOAD")" && pwd)/$(basename "$PAYLOAD")
@@ -113,6 +118,14 @@ check_delivered "$work/delivered"
 per_file=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 
 fresh
+t0=$(now)
+printf '%s\0' "$work"/in/*.pgp | xargs -0 -n "$(( (FILES + JOBS - 1) / JOBS ))" -P "$JOBS" \
+  "$PAYLOAD" hook run --policies "$work/hooks.ini" --policy inbound --event post-upload --log "$work/audit.log" > /dev/null
+t1=$(now)
+check_delivered "$work/delivered"
+parallel=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+
+fresh
 mkdir -p "$work/gpg-out"
 t0=$(now)
 for f in "$work"/in/*.pgp; do
@@ -123,7 +136,7 @@ check_delivered "$work/gpg-out"
 gpg_loop=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 
 printf '\n%-14s %10s %10s %12s\n' "decrypt+verify" "seconds" "files/s" "vs gpg-loop"
-for row in "hook-batch $batch" "hook-per-file $per_file" "gpg-loop $gpg_loop"; do
+for row in "hook-batch $batch" "hook-per-file $per_file" "hook-parallel $parallel" "gpg-loop $gpg_loop"; do
   set -- $row
   printf '%-14s %10.2f %10s %12s\n' "$1" "$2" "$(rate "$FILES" "$2")" "$(awk -v a="$gpg_loop" -v b="$2" 'BEGIN { printf "%.2fx", a / b }')"
 done
