@@ -6,6 +6,9 @@
 # which first recognises the signature. The file stays in the page cache across the
 # runs (written just before), so the figures are the hashing path, not the disk.
 # Cross-checks on the way: openssl verifies payload's signature and payload openssl's.
+# Unless OPENPGP=0, also `payload verify` of a detached gpg signature over the same file
+# against `gpg --verify` (payload runs gpg underneath; GNU time's peak is that of the
+# largest single process, payload or the gpg it waits for).
 # Work files live in a mktemp directory under /tmp (SIZE_MIB plus a few KiB), removed at the end.
 #   BUILD=build SIZE_MIB=1024 RUNS=3 DIGEST=sha256 bench/sig_large.sh
 set -euo pipefail
@@ -18,7 +21,12 @@ payload=$build/cli/payload
 [ -x "$payload" ] || { echo "build it first: cmake --build $build --target payload" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "GNU time (/usr/bin/time) is needed" >&2; exit 2; }
 work=$(mktemp -d /tmp/sig-large.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+gnupg=$work/g  # short: gpg-agent's socket path must fit in 108 bytes
+cleanup() {
+  [ -d "$gnupg" ] && gpgconf --homedir "$gnupg" --kill all >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 openssl req -x509 -newkey rsa:3072 -nodes -days 30 -subj "/CN=bench" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
 openssl pkey -in "$work/key.pem" -pubout -out "$work/pub.pem"
@@ -33,7 +41,11 @@ declare -A best_s best_kib
 measure() {
   local label=$1
   shift
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null
+  if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/stderr"; then
+    echo "$label failed:" >&2
+    cat "$work/stderr" >&2
+    exit 1
+  fi
   read -r s kib <"$work/time"
   if [ -z "${best_s[$label]:-}" ] || awk -v a="$s" -v b="${best_s[$label]}" 'BEGIN {exit !(a < b)}'; then best_s[$label]=$s; fi
   if [ "$kib" -gt "${best_kib[$label]:-0}" ]; then best_kib[$label]=$kib; fi
@@ -45,6 +57,17 @@ report() {
 }
 ratio() { awk -v a="${best_s[$1]}" -v b="${best_s[$2]}" 'BEGIN {printf "%.2f", a / b}'; }
 
+# A detached OpenPGP signature by gpg over the same file (OPENPGP=0 skips it): `payload
+# verify` against the partner's public key file, with `gpg --verify` as the reference.
+openpgp=${OPENPGP:-1}
+if [ "$openpgp" = 1 ]; then
+  mkdir -m 700 "$gnupg"
+  G=(gpg --homedir "$gnupg" --batch --quiet --pinentry-mode loopback --passphrase '')
+  "${G[@]}" --quick-gen-key 'Bench <bench@example.test>' rsa3072 sign,cert never 2>/dev/null
+  "${G[@]}" --armor --export bench@example.test >"$work/partner.asc"
+  "${G[@]}" --digest-algo "${digest^^}" --detach-sign --output "$work/data.bin.gpgsig" "$work/data.bin"
+fi
+
 # openssl signs first so that payload has a signature from it to verify.
 openssl dgst "-$digest" -sign "$work/key.pem" -sigopt rsa_padding_mode:pss -out "$work/openssl.sig" "$work/data.bin"
 for _ in $(seq "$runs"); do
@@ -55,12 +78,21 @@ for _ in $(seq "$runs"); do
   measure "openssl dgst -verify" openssl dgst "-$digest" -verify "$work/pub.pem" -sigopt rsa_padding_mode:pss \
     -signature "$work/payload.sig" "$work/data.bin"
   measure "payload verify" "$payload" verify -q --cert "$work/cert.pem" "$work/data.bin" "$work/payload.sig"
+  if [ "$openpgp" = 1 ]; then
+    measure "payload verify (OpenPGP)" "$payload" verify -q --signer-file "$work/partner.asc" "$work/data.bin" "$work/data.bin.gpgsig"
+    measure "gpg --verify" "${G[@]}" --verify "$work/data.bin.gpgsig" "$work/data.bin"
+  fi
 done
-for label in "payload sig sign" "openssl dgst -sign" "payload sig verify" "openssl dgst -verify" "payload verify"; do report "$label"; done
+labels=("payload sig sign" "openssl dgst -sign" "payload sig verify" "openssl dgst -verify" "payload verify")
+[ "$openpgp" = 1 ] && labels+=("payload verify (OpenPGP)" "gpg --verify")
+for label in "${labels[@]}"; do report "$label"; done
 echo "ratio payload / openssl: sign $(ratio "payload sig sign" "openssl dgst -sign"), verify $(ratio "payload sig verify" "openssl dgst -verify"), payload verify $(ratio "payload verify" "openssl dgst -verify")"
+[ "$openpgp" = 1 ] && echo "ratio payload verify (OpenPGP) / gpg --verify: $(ratio "payload verify (OpenPGP)" "gpg --verify")"
 limit=$((32 * 1024))
 largest=0
-for label in "payload sig sign" "payload sig verify" "payload verify"; do
+checked=("payload sig sign" "payload sig verify" "payload verify")
+[ "$openpgp" = 1 ] && checked+=("payload verify (OpenPGP)")
+for label in "${checked[@]}"; do
   kib=${best_kib[$label]}
   if [ "$kib" -ge "$limit" ]; then echo "FAIL: $label: peak RSS $kib KiB is not under 32 MiB"; exit 1; fi
   if [ "$kib" -gt "$largest" ]; then largest=$kib; fi

@@ -31,9 +31,12 @@ struct PaddingFlags {
   }
 };
 
-void add_padding_flags(CLI::App& command, PaddingFlags& flags) {
-  auto* pss = command.add_flag("--pss", flags.pss, "RSASSA-PSS, MGF1 with the digest, salt as long as the digest (default)");
-  auto* pkcs1 = command.add_flag("--pkcs1", flags.pkcs1, "RSASSA-PKCS1-v1_5");
+// Signing chooses the padding; verifying only insists on one (it reads it from the signature).
+void add_padding_flags(CLI::App& command, PaddingFlags& flags, bool signing) {
+  auto* pss = command.add_flag("--pss", flags.pss,
+                               signing ? "RSASSA-PSS, MGF1 with the digest, salt as long as the digest (default)"
+                                       : "Require RSASSA-PSS (any salt length; default: either padding)");
+  auto* pkcs1 = command.add_flag("--pkcs1", flags.pkcs1, signing ? "RSASSA-PKCS1-v1_5" : "Require RSASSA-PKCS1-v1_5");
   pss->excludes(pkcs1);
 }
 
@@ -205,7 +208,7 @@ void register_sig_commands(CLI::App& app, int& exit_code) {
   auto s = std::make_shared<SignArgs>();
   auto* sign = group->add_subcommand("sign", "Sign FILE with an RSA private key: the bare signature value in FILE.sig");
   sign->add_option("--key", s->key, "RSA private key (PEM or DER, PKCS#8 or traditional, optionally encrypted)")->required();
-  add_padding_flags(*sign, s->padding);
+  add_padding_flags(*sign, s->padding, true);
   sign->add_option("--digest", s->digest, "sha224, sha256 (default), sha384, sha512");
   sign->add_option("input", s->input, "File to sign")->required();
   sign->add_option("-o,--output", s->output, "Signature file (default: FILE.sig)");
@@ -218,7 +221,7 @@ void register_sig_commands(CLI::App& app, int& exit_code) {
   auto* cert = verify->add_option("--cert", v->cert, "Signer's X.509 certificate (validity and key usage are checked)");
   auto* pub = verify->add_option("--pubkey", v->pubkey, "Signer's RSA public key (PEM or DER)");
   cert->excludes(pub);
-  add_padding_flags(*verify, v->padding);
+  add_padding_flags(*verify, v->padding, false);
   verify->add_option("--digest", v->digest, "Require this digest (default: any of sha224, sha256, sha384, sha512)");
   verify->add_option("input", v->input, "Signed file")->required();
   verify->add_option("signature", v->signature, "Signature file (default: FILE.sig)");
@@ -233,7 +236,7 @@ void register_sig_commands(CLI::App& app, int& exit_code) {
   any->add_option("--pubkey", a->pubkeys, "Partner RSA public key for raw signatures (repeatable)")->allow_extra_args(false);
   any->add_option("--signer-file", a->signer_files, "Partner OpenPGP public key(s), used instead of the keyring (repeatable)")->allow_extra_args(false);
   any->add_option("--require-signer", a->require_signers, "OpenPGP: fail unless this key (fingerprint) made a good signature (repeatable)")->allow_extra_args(false);
-  add_padding_flags(*any, a->padding);
+  add_padding_flags(*any, a->padding, false);
   any->add_option("--digest", a->digest, "Raw RSA: require this digest");
   add_common_options(*any, a->common, false);
   any->callback([a, &exit_code] { exit_code = run_verify_any(*a); });

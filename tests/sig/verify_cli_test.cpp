@@ -219,3 +219,66 @@ TEST_CASE("verify: no signature, a missing or unrecognised signature file", "[si
   CHECK(garbage.exit_code == kBadData);
   CHECK(contains(garbage.out, "\"exit_code\":3"));
 }
+
+TEST_CASE("verify: OpenPGP messages made by sqop, text and binary, inline, clearsigned and detached", "[sig][cli][interop]") {
+  // gpg 2.2 alone calls sqop's text signatures inside messages BAD (RFC 9580 5.9: the
+  // literal data is stored with LF, the signature covers CRLF); payload verify must not.
+  TempDir dir;
+  const auto sqop = [](const std::vector<std::string>& args, const std::string& input) {
+    std::vector<std::string> argv{"sqop"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto r = run(argv, input);
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+  };
+  const std::string key_text = sqop({"generate-key", "Partner <partner@example.org>"}, "");
+  write_file(dir / "partner.key", key_text);
+  write_file(dir / "partner.cert", sqop({"extract-cert"}, key_text));
+  const std::string other = sqop({"generate-key", "Other <other@example.org>"}, "");
+  write_file(dir / "other.cert", sqop({"extract-cert"}, other));
+  write_file(dir / "data.txt", kText);
+  const auto key_file = (dir / "partner.key").string();
+  struct Case {
+    std::string name;
+    std::vector<std::string> args;
+    bool detached;
+  };
+  const std::vector<Case> cases{{"inline text armored", {"inline-sign", "--as=text"}, false},
+                                {"inline text binary", {"inline-sign", "--as=text", "--no-armor"}, false},
+                                {"inline binary", {"inline-sign", "--as=binary", "--no-armor"}, false},
+                                {"clearsigned", {"inline-sign", "--as=clearsigned"}, false},
+                                {"detached text", {"sign", "--as=text"}, true}};
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      auto args = c.args;
+      args.push_back(key_file);
+      const std::string made = sqop(args, kText);
+      const auto signed_file = (dir / "signed").string();
+      write_file(signed_file, made);
+      const std::vector<std::string> target = c.detached ? std::vector<std::string>{(dir / "data.txt").string(), signed_file}
+                                                         : std::vector<std::string>{signed_file};
+      auto with = [&](const std::string& cert) {
+        std::vector<std::string> argv{"verify"};
+        argv.insert(argv.end(), target.begin(), target.end());
+        argv.insert(argv.end(), {"--signer-file", cert});
+        return cli(argv);
+      };
+      auto good = with((dir / "partner.cert").string());
+      CHECK(good.exit_code == 0);
+      CHECK(contains(good.err, "good openpgp"));
+      CHECK(with((dir / "other.cert").string()).exit_code == kNoKey);
+      if (c.detached) {
+        write_file(dir / "data.txt", kText + "x");
+      } else {
+        // The same message with one letter of the content changed (sqop stores the
+        // literal data uncompressed; armored messages are changed in binary form).
+        std::string changed = made.rfind("-----BEGIN PGP MESSAGE", 0) == 0 ? sqop({"dearmor"}, made) : made;
+        const auto at = changed.find("LIN+1");
+        REQUIRE(at != std::string::npos);
+        changed[at] = 'X';
+        write_file(signed_file, changed);
+      }
+      CHECK(with((dir / "partner.cert").string()).exit_code == kBadSignature);
+    }
+  }
+}

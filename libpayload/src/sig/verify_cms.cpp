@@ -24,16 +24,12 @@ Result<std::vector<cms::Certificate>> partner_certificates(const TrustAnchors& a
   return out;
 }
 
-CertificateProblem problem_at(const cms::Certificate& c, std::chrono::system_clock::time_point now) {
-  return check_certificate(c, now);
-}
-
 // cms reports "outside its validity" as one code; when exactly one partner certificate
 // is expired or not yet valid now, that is the one meant.
 CheckStatus validity_status(const std::vector<cms::Certificate>& partners, std::chrono::system_clock::time_point now) {
   std::vector<CertificateProblem> problems;
   for (const auto& c : partners)
-    if (const auto p = problem_at(c, now); p == CertificateProblem::expired || p == CertificateProblem::not_yet_valid)
+    if (const auto p = check_certificate(c, now); p == CertificateProblem::expired || p == CertificateProblem::not_yet_valid)
       problems.push_back(p);
   if (problems.size() != 1) return CheckStatus::key_unusable;
   return problems.front() == CertificateProblem::expired ? CheckStatus::certificate_expired
@@ -62,7 +58,7 @@ SignatureCheck judge_good(SignatureKind kind, const cms::VerifyReport& report, c
   for (const auto& c : partners) {
     const auto info = c.info();
     if (info.subject != signer.subject || info.serial != signer.serial) continue;
-    if (problem_at(c, now) == CertificateProblem::key_usage)
+    if (check_certificate(c, now) == CertificateProblem::key_usage)
       return make_check(kind, CheckStatus::certificate_key_usage, signer.subject, digest_name(signer.digest),
                         describe(CertificateProblem::key_usage, c));
   }

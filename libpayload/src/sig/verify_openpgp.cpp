@@ -6,6 +6,7 @@
 
 #include <payload/pgp/keys.h>
 #include <payload/pgp/signature.h>
+#include <payload/pgp/stateless.h>
 
 #include "checks.h"
 
@@ -79,10 +80,19 @@ Result<SignatureCheck> verify_openpgp(SignatureKind kind, const std::filesystem:
     if (!sig) return fail(sig.error());
     report = pgp::verify_detached(*keyring, in->input(), sig->input());
   } else {
-    // Only the verdict is wanted here, not the signed content.
+    // Only the verdict is wanted here, not the signed content. verify_message_typed, not
+    // plain gpg: gpg 2.2 calls text signatures inside messages made by other
+    // implementations (sqop, rnp) BAD.
     io::UniqueFd sink(::open("/dev/null", O_WRONLY | O_CLOEXEC));
     if (!sink.valid()) return fail(io::errno_error("/dev/null", errno));
-    report = pgp::verify_inline(*keyring, in->input(), io::Output{sink.get(), {}});
+    auto typed = pgp::verify_message_typed(*keyring, in->input(), io::Output{sink.get(), {}});
+    if (typed) {
+      pgp::VerifyReport reports;
+      for (auto& t : *typed) reports.signatures.push_back(std::move(t.report));
+      report = std::move(reports);
+    } else {
+      report = fail(typed.error());
+    }
   }
   if (!report) {
     // The engine's "bad signature" stays a verdict; anything else is about the input.
