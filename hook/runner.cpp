@@ -128,9 +128,9 @@ FileOutcome FileRun::run() {
   } else {
     m_context.run_id = random_uuid();
     struct stat st {};
-    if (::stat(m_file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || ::access(m_file.c_str(), R_OK) != 0) {
+    if (::lstat(m_file.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || ::access(m_file.c_str(), R_OK) != 0) {
       m_out.error = !path_exists(m_file) ? m_file.string() + ": No such file or directory"
-                    : !S_ISREG(st.st_mode) ? m_file.string() + ": not a regular file"
+                    : !S_ISREG(st.st_mode) ? m_file.string() + ": not a regular file (a folder, a device or a symbolic link)"
                                            : io::errno_error(m_file.string(), errno).message();
       m_audit.emit(AuditEvent::input_missing, m_context, m_facts, "bad_input", {{"error", m_out.error}});
       return finish("bad_input", hook_bad_input);

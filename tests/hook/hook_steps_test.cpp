@@ -460,3 +460,14 @@ TEST_CASE("hook verify: a detached signature by an expired OpenPGP key is quaran
   CHECK(contains(read_file(s.quarantine / "price.csv.reason"), "error: key_unusable"));
   CHECK(HookStation::names(s.out).empty());
 }
+
+TEST_CASE("hook a symbolic link is refused as bad input: an uploader cannot make the hook fetch another file") {
+  Station s;
+  write_file(s.partners.dir / "secret.txt", "not for the uploader");
+  std::filesystem::create_symlink(s.partners.dir / "secret.txt", s.in / "innocent.edi");
+  const auto r = s.hook("collide", {(s.in / "innocent.edi").string()});
+  CHECK(r.exit_code == kHookBadInput);
+  CHECK(contains(r.out, "not a regular file"));
+  CHECK(HookStation::names(s.out).empty());
+  CHECK(read_file(s.partners.dir / "secret.txt") == "not for the uploader");
+}
