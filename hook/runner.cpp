@@ -179,8 +179,6 @@ FileOutcome FileRun::stop(Verdict verdict, const std::string& step, const Error&
   return finish("internal_error", hook_internal_error);
 }
 
-// The result is durable and the journal names it: the file it replaces can go. (Not
-// fsync'ed: should the removal be lost, the journal still names the file to remove.)
 // A run killed inside a step leaves its temporary ("OUTPUT.part-XXXXXXXX", io::AtomicFile)
 // or a journal temporary (".NAME.payload-hook.XXXXXX"): never results, removed on resume.
 void FileRun::remove_dead_temporaries() {
@@ -195,6 +193,8 @@ void FileRun::remove_dead_temporaries() {
   }
 }
 
+// The result is durable and the journal names it: the file it replaces can go. (Not
+// fsync'ed: should the removal be lost, the journal still names the file to remove.)
 void FileRun::drop_superseded() {
   if (m_journal.superseded.empty()) return;
   ::unlink(m_journal.superseded.c_str());
