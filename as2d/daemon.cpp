@@ -29,6 +29,7 @@
 #include "mdn_sender.h"
 #include "partners.h"
 #include "password.h"
+#include "pending_files.h"
 #include "router.h"
 #include "server_state.h"
 #include "station_keys.h"
@@ -210,6 +211,8 @@ int Daemon::serve() {
   if (auto ok = prepare_inboxes(**partners); !ok) return startup_failed(ok.error(), EXIT_CANTCREAT);
   auto store = MessageStore::open(station.data_dir / "as2d.sqlite");
   if (!store) return startup_failed(store.error(), EXIT_CANTCREAT);
+  if (auto recovered = recover_pending_files(**store, audit); !recovered)
+    return startup_failed(recovered.error(), EXIT_CANTCREAT);
   auto outbound = OutboundStore::open(station.data_dir / "as2d.sqlite");
   if (!outbound) return startup_failed(outbound.error(), EXIT_CANTCREAT);
   std::optional<TlsContext> tls;

@@ -6,9 +6,11 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <sys/types.h>
 #include <utility>
@@ -135,6 +137,12 @@ private:
 
 // The request line and headers of a POST to /as2 (CRLF), ending with the empty line.
 std::string request_head(const Headers& headers, const std::string& framing);
+
+// The names of the regular files in `dir` (none when it does not exist).
+std::set<std::string> names_in(const std::filesystem::path& dir);
+
+// Polls `done` every 100 ms until it holds or `timeout` passes; returns its last answer.
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // A port on 127.0.0.1 that was free a moment ago (for a receiver that starts later).
 std::uint16_t free_port();
