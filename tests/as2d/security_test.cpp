@@ -1,0 +1,180 @@
+// as2d security checks (docs/reliability.md, "Security checks"): a partner cannot pass for
+// another one (another partner's signing key, another partner's basic-auth credentials);
+// CR and LF in attacker-controlled fields never become header lines of an MDN or lines of
+// the log; secrets never reach the log.
+#include <catch2/catch.hpp>
+
+#include <payload/as2/pack.h>
+#include <payload/cms/certificate.h>
+#include <payload/cms/private_key.h>
+#include <payload/mdn/parse.h>
+
+#include "as2d_fixture.h"
+
+using namespace as2d::test;
+namespace as2 = payload::as2;
+namespace cms = payload::cms;
+
+namespace {
+
+// A signed, encrypted message with a signed synchronous MDN request: from `from`, signed
+// with the identity NAME.key/NAME.crt in `dir`, to STATION.
+as2::HttpMessage signed_message(const Setup& setup, const std::string& from, const std::string& signer,
+                                const std::string& filename) {
+  auto key = cms::PrivateKey::load(setup.dir / (signer + ".key"));
+  auto cert = cms::Certificate::load(setup.dir / (signer + ".crt"));
+  auto station = cms::Certificate::load(setup.dir / "station.crt");
+  REQUIRE(key);
+  REQUIRE(cert);
+  REQUIRE(station);
+  as2::PackOptions options;
+  options.headers.from = from;
+  options.headers.to = "STATION";
+  options.filename = filename;
+  options.mdn = as2::MdnRequest{"mdn@partner.example", {cms::DigestAlg::sha256}, "", {}};
+  options.sign = as2::SignSpec{cms::Identity{*cert, *key}, {}, {}};
+  options.encrypt = as2::EncryptSpec{{*station}, {}};
+  auto packed = as2::pack("ISA*00*" + filename + "~", options);
+  REQUIRE(packed);
+  return packed->http;
+}
+
+// Two partners, PARTNER (partner.*) and EVIL (evil.*), each with its own password.
+struct TwoPartners : Setup {
+  TwoPartners() {
+    make_identity(dir.path(), "evil", "AS2D TEST EVIL");
+    auto hash = [](const std::string& password) {
+      auto text = openssl({"passwd", "-6", password});
+      text.pop_back();
+      return text;
+    };
+    partner("acme").set("as2_id", "PARTNER").set("cert", (dir / "partner.crt").string())
+        .set("auth_user", "acme").set("auth_password_hash", hash("acme secret"));
+    partner("evil").set("as2_id", "EVIL").set("cert", (dir / "evil.crt").string())
+        .set("auth_user", "evil").set("auth_password_hash", hash("evil secret"));
+  }
+};
+
+Headers with_auth(Headers headers, const std::string& credentials) {
+  headers.emplace_back("Authorization", "Basic " + openssl({"base64", "-A"}, credentials));
+  return headers;
+}
+
+}  // namespace
+
+TEST_CASE("a partner cannot pass for another: not with its own signing key, not with its own credentials") {
+  TwoPartners setup;
+  Daemon daemon(setup.write());
+  const auto station = cms::Certificate::load(setup.dir / "station.crt");
+  REQUIRE(station);
+
+  // EVIL claims to be PARTNER, with PARTNER's password even, but signs with its own key.
+  const auto forged = signed_message(setup, "PARTNER", "evil", "forged.x12");
+  const auto signed_by_evil = http(daemon.port(), "POST", "/as2", with_auth(forged.headers, "acme:acme secret"), forged.body);
+  REQUIRE(signed_by_evil.status == 200);
+  auto report = payload::mdn::parse_mdn(signed_by_evil.headers, signed_by_evil.body, {*station});
+  REQUIRE(report);
+  CHECK_FALSE(report->disposition.is_success());
+  CHECK(report->disposition.to_string().find("authentication-failed") != std::string::npos);
+
+  // EVIL's own valid credentials on a message from PARTNER: the transport refuses it.
+  const auto genuine = signed_message(setup, "PARTNER", "partner", "genuine.x12");
+  CHECK(http(daemon.port(), "POST", "/as2", with_auth(genuine.headers, "evil:evil secret"), genuine.body).status == 401);
+  CHECK(names_in(setup.data() / "inbox" / "acme").empty());
+  CHECK(names_in(setup.data() / "inbox" / "evil").empty());
+
+  // The same message with PARTNER's credentials is stored in PARTNER's inbox only.
+  const auto good = http(daemon.port(), "POST", "/as2", with_auth(genuine.headers, "acme:acme secret"), genuine.body);
+  REQUIRE(good.status == 200);
+  CHECK(good.body.find("; processed\r\n") != std::string::npos);
+  CHECK(names_in(setup.data() / "inbox" / "acme") == std::set<std::string>{"genuine.x12"});
+  CHECK(names_in(setup.data() / "inbox" / "evil").empty());
+  CHECK(daemon.stop() == 0);
+}
+
+TEST_CASE("CR and LF in Message-ID, Subject or AS2-From never become header lines of the MDN or lines of the log") {
+  TwoPartners setup;
+  setup.partner("acme").erase("auth_user").erase("auth_password_hash");
+  Daemon daemon(setup.write());
+  const auto message = signed_message(setup, "PARTNER", "partner", "injected.x12");
+  // Folded lines (obs-fold, the only way a CR LF gets into an HTTP header value) and bare
+  // CRs, each trying to add a header line "X-Injected".
+  const std::vector<std::pair<std::string, std::string>> attacks{
+      {"Message-ID", "<inj-1@partner>\r\n X-Injected: 1"},
+      {"Message-ID", "<inj-2@partner>\rX-Injected: 2"},
+      {"Subject", "invoice\r\n X-Injected: 3"},
+      {"Subject", "invoice\rX-Injected: 4"},
+      {"AS2-From", "PARTNER\r\n X-Injected: 5"},
+      {"AS2-From", "PARTNER\rX-Injected: 6"},
+  };
+  for (const auto& [field, value] : attacks) {
+    INFO(field << ": " << value);
+    auto headers = message.headers;
+    bool replaced = false;
+    for (auto& [name, old] : headers) {
+      if (name == field) {
+        old = value;
+        replaced = true;
+      }
+    }
+    if (!replaced) headers.emplace_back(field, value);
+    RawConnection connection(daemon.port());
+    connection.send(request_head(headers, "Content-Length: " + std::to_string(message.body.size())) + message.body);
+    const auto answer = connection.receive_all(std::chrono::seconds(30));
+    REQUIRE(answer.starts_with("HTTP/1.1 "));
+    // No line of the answer (HTTP head, MDN parts) starts with the injected field, and
+    // no CR stands alone.
+    for (const char* line_start : {"\nX-Injected", "\rX-Injected", "\n X-Injected"})
+      CHECK(answer.find(line_start) == std::string::npos);
+    for (std::size_t at = answer.find('\r'); at != std::string::npos; at = answer.find('\r', at + 1))
+      CHECK(answer.compare(at, 2, "\r\n") == 0);
+  }
+  // Every log line is one JSON object: no CR, and no line that starts with anything else.
+  const auto log = daemon.log();
+  CHECK(log.find('\r') == std::string::npos);
+  std::size_t lines = 0;
+  for (std::size_t start = 0; start < log.size();) {
+    auto end = log.find('\n', start);
+    if (end == std::string::npos) end = log.size();
+    INFO(log.substr(start, end - start));
+    CHECK(log.compare(start, 2, "{\"") == 0);
+    ++lines;
+    start = end + 1;
+  }
+  CHECK(lines > attacks.size());
+  // Bare CRs are refused (400), a folded Message-ID is no valid one (invalid-message-id):
+  // only the message with a folded Subject is stored.
+  CHECK(names_in(setup.data() / "inbox" / "acme") == std::set<std::string>{"injected.x12"});
+  CHECK(daemon.stop() == 0);
+}
+
+TEST_CASE("secrets never reach the log: key passphrases, passwords, Authorization headers") {
+  TwoPartners setup;
+  // The station key encrypted with a passphrase from a file.
+  openssl({"pkey", "-in", (setup.dir / "station.key").string(), "-aes-256-cbc", "-passout", "pass:Passphrase-Of-The-Station-Key",
+           "-out", (setup.dir / "station-enc.key").string()});
+  payload::test::write_file(setup.dir / "pass.txt", "Passphrase-Of-The-Station-Key\n");
+  std::filesystem::permissions(setup.dir / "pass.txt", std::filesystem::perms::owner_read);
+  std::filesystem::permissions(setup.dir / "station-enc.key", std::filesystem::perms::owner_read);
+  setup.station.set("key", (setup.dir / "station-enc.key").string()).set("key_passphrase_file", (setup.dir / "pass.txt").string());
+  Daemon daemon(setup.write());
+  const auto message = signed_message(setup, "PARTNER", "partner", "secret.x12");
+  for (const char* credentials : {"acme:acme secret", "acme:Wrong-Password-Guess", "evil:evil secret", "nobody:Another-Guess"})
+    (void)http(daemon.port(), "POST", "/as2", with_auth(message.headers, credentials), message.body);
+  const auto log = daemon.log();
+  CHECK(daemon.events("\"name\":\"auth_failed\"").size() == 3);
+  for (const char* secret : {"Passphrase-Of-The-Station-Key", "acme secret", "Wrong-Password-Guess", "evil secret", "Another-Guess",
+                             "YWNtZTphY21lIHNlY3JldA", "$6$"}) {
+    INFO(secret);
+    CHECK(log.find(secret) == std::string::npos);
+  }
+  CHECK(daemon.stop() == 0);
+  // check-config names the files, not what is in them.
+  const auto checked = run_as2d({"--check-config", setup.write().string()});
+  CHECK(checked.exit_code == 0);
+  for (const char* secret : {"Passphrase-Of-The-Station-Key", "acme secret", "$6$"}) {
+    INFO(secret);
+    CHECK(checked.out.find(secret) == std::string::npos);
+    CHECK(checked.err.find(secret) == std::string::npos);
+  }
+}
