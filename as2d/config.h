@@ -67,6 +67,9 @@ struct StationConfig {
   std::filesystem::path next_key;
   std::filesystem::path next_cert;
   std::optional<std::string> next_key_passphrase;
+  // Private keys and secrets' files that other users may access are refused unless this
+  // is set (a key on a file system without permissions, a deliberate test setup).
+  bool allow_insecure_key_permissions = false;
   ListenAddress listen;
   std::filesystem::path data_dir;
   std::filesystem::path log_file;  // empty: stderr

@@ -152,7 +152,9 @@ std::filesystem::path Setup::write(const std::string& file) const {
 
 InteropSetup::InteropSetup() : Setup(false) {
   const auto keys = interop_dir() / "keys";
-  station.set("as2_id", "PEER_B").set("key", (keys / "b.key").string()).set("cert", (keys / "b.crt").string());
+  // The shared vectors' key is readable by everyone: as2d takes a copy only it can read.
+  write_secret(dir / "b.key", payload::test::read_file(keys / "b.key"));
+  station.set("as2_id", "PEER_B").set("key", (dir / "b.key").string()).set("cert", (keys / "b.crt").string());
   partner("a")
       .set("as2_id", "PEER_A")
       .set("cert", (keys / "a.crt").string())
@@ -344,6 +346,11 @@ HttpReply https(std::uint16_t port, const std::filesystem::path& ca_file, const 
   for (const auto& [name, value] : response) reply.headers.emplace_back(name, value);
   Poco::StreamCopier::copyToString(in, reply.body);
   return reply;
+}
+
+void write_secret(const std::filesystem::path& file, const std::string& text) {
+  payload::test::write_file(file, text);
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 std::set<std::string> names_in(const std::filesystem::path& dir) {

@@ -112,7 +112,8 @@ HttpReply https(std::uint16_t port, const std::filesystem::path& ca_file, const 
 HttpReply http(std::uint16_t port, const std::string& method, const std::string& path, const Headers& headers = {},
                const std::string& body = {}, bool chunked = false);
 
-// The interop vectors' receiver: our station is PEER_B (keys/b.key, b.crt), partner "a" is
+// The interop vectors' receiver: our station is PEER_B (keys/b.key, copied into the test's
+// directory with mode 0600, b.crt), partner "a" is
 // PEER_A (keys/a.crt) and may use every algorithm the vectors use (MD5, SHA-1, 3DES
 // listed explicitly); unsigned and unencrypted messages are allowed.
 struct InteropSetup : Setup {
@@ -137,6 +138,10 @@ private:
 
 // The request line and headers of a POST to /as2 (CRLF), ending with the empty line.
 std::string request_head(const Headers& headers, const std::string& framing);
+
+// Writes a secret's file (a passphrase, a password) readable by its owner only, as as2d
+// wants it (allow_insecure_key_permissions).
+void write_secret(const std::filesystem::path& file, const std::string& text);
 
 // The names of the regular files in `dir` (none when it does not exist).
 std::set<std::string> names_in(const std::filesystem::path& dir);

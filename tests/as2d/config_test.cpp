@@ -69,7 +69,7 @@ TEST_CASE("the default policy is SHA-2 and AES only") {
 
 TEST_CASE("loader: defaults, relative paths, secrets from a file and from the environment") {
   Setup setup;
-  payload::test::write_file(setup.dir / "pass.txt", "s3cret\n");
+  write_secret(setup.dir / "pass.txt", "s3cret\n");
   setup.station.set("key_passphrase_file", "pass.txt").set("data_dir", "var/as2d");
   setup.partner("acme")
       .set("as2_id", "ACME EDI")
@@ -220,7 +220,7 @@ TEST_CASE("check-config refuses a broken configuration with one clear line") {
   SECTION("an encrypted key and a wrong passphrase") {
     openssl({"pkey", "-in", (setup.dir / "station.key").string(), "-aes256", "-passout", "pass:right", "-out",
              (setup.dir / "station-enc.key").string()});
-    payload::test::write_file(setup.dir / "wrong.txt", "wrong\n");
+    write_secret(setup.dir / "wrong.txt", "wrong\n");
     setup.station.set("key", (setup.dir / "station-enc.key").string()).set("key_passphrase_file", "wrong.txt");
     check_refused(setup, "station-enc.key");
   }
@@ -235,11 +235,58 @@ TEST_CASE("check-config accepts an encrypted station key with the right passphra
   Setup setup;
   openssl({"pkey", "-in", (setup.dir / "station.key").string(), "-aes256", "-passout", "pass:right", "-out",
            (setup.dir / "station-enc.key").string()});
-  payload::test::write_file(setup.dir / "pass.txt", "right\n");
+  write_secret(setup.dir / "pass.txt", "right\n");
   setup.station.set("key", (setup.dir / "station-enc.key").string()).set("key_passphrase_file", "pass.txt");
   const auto result = run_as2d({"--check-config", setup.write().string()});
   INFO(result.err);
   CHECK(result.exit_code == 0);
+}
+
+TEST_CASE("a private key or a passphrase file other users can read is refused unless allowed") {
+  Setup setup;
+  openssl({"pkey", "-in", (setup.dir / "station.key").string(), "-aes256", "-passout", "pass:right", "-out",
+           (setup.dir / "station-enc.key").string()});
+  write_secret(setup.dir / "pass.txt", "right\n");
+  setup.station.set("key", (setup.dir / "station-enc.key").string()).set("key_passphrase_file", "pass.txt");
+  namespace fs = std::filesystem;
+  const auto world_readable = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
+  auto check = [&](const std::string& expected) {
+    const auto result = run_as2d({"--check-config", setup.write().string()});
+    INFO(result.err);
+    if (expected.empty()) {
+      CHECK(result.exit_code == 0);
+      return;
+    }
+    CHECK(result.exit_code == 78);
+    CHECK(result.err.find(expected) != std::string::npos);
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+    // The daemon does not start either.
+    CHECK(run_as2d({"--config", setup.write().string()}).exit_code == 78);
+  };
+  SECTION("the key") {
+    fs::permissions(setup.dir / "station-enc.key", world_readable);
+    check("[station] key: " + (setup.dir / "station-enc.key").string() +
+          " is accessible by other users (mode 0644): chmod o-rwx it, or set [station] allow_insecure_key_permissions = yes");
+    // The group may read it (a service group).
+    fs::permissions(setup.dir / "station-enc.key", fs::perms::owner_read | fs::perms::group_read);
+    check("");
+  }
+  SECTION("the passphrase file") {
+    fs::permissions(setup.dir / "pass.txt", world_readable);
+    check("[station] key_passphrase_file: " + (setup.dir / "pass.txt").string() + " is accessible by other users (mode 0644)");
+  }
+  SECTION("the TLS key") {
+    make_tls_identity(setup.dir.path(), "tls");
+    fs::permissions(setup.dir / "tls.key", world_readable);
+    setup.station.set("tls", "on").set("tls_cert", (setup.dir / "tls.crt").string()).set("tls_key", (setup.dir / "tls.key").string());
+    check("[station] tls_key: " + (setup.dir / "tls.key").string() + " is accessible by other users (mode 0644)");
+  }
+  SECTION("allowed when told to") {
+    fs::permissions(setup.dir / "station-enc.key", world_readable);
+    fs::permissions(setup.dir / "pass.txt", world_readable);
+    setup.station.set("allow_insecure_key_permissions", "yes");
+    check("");
+  }
 }
 
 TEST_CASE("as2d refuses conflicting or missing options") {

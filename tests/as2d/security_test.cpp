@@ -153,9 +153,7 @@ TEST_CASE("secrets never reach the log: key passphrases, passwords, Authorizatio
   // The station key encrypted with a passphrase from a file.
   openssl({"pkey", "-in", (setup.dir / "station.key").string(), "-aes-256-cbc", "-passout", "pass:Passphrase-Of-The-Station-Key",
            "-out", (setup.dir / "station-enc.key").string()});
-  payload::test::write_file(setup.dir / "pass.txt", "Passphrase-Of-The-Station-Key\n");
-  std::filesystem::permissions(setup.dir / "pass.txt", std::filesystem::perms::owner_read);
-  std::filesystem::permissions(setup.dir / "station-enc.key", std::filesystem::perms::owner_read);
+  write_secret(setup.dir / "pass.txt", "Passphrase-Of-The-Station-Key\n");
   setup.station.set("key", (setup.dir / "station-enc.key").string()).set("key_passphrase_file", (setup.dir / "pass.txt").string());
   Daemon daemon(setup.write());
   const auto message = signed_message(setup, "PARTNER", "partner", "secret.x12");
