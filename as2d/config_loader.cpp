@@ -115,7 +115,7 @@ public:
 
   // A secret from KEY_file (first line of the file) or KEY_env (an environment variable);
   // never both, and never written in the file itself.
-  Result<std::optional<std::string>> secret(const std::string& key) const {
+  Result<std::optional<Secret>> secret(const std::string& key) const {
     const auto file = get(key + "_file");
     const auto env = get(key + "_env");
     if (file && env) return fail(error(key + "_file", "give " + key + "_file or " + key + "_env, not both"));
@@ -123,18 +123,23 @@ public:
       if (auto ok = private_file(key + "_file", path(*file)); !ok) return fail(ok.error());
       auto bytes = payload::io::read_file(path(*file));
       if (!bytes) return fail(error(key + "_file", bytes.error()));
-      std::string value = std::move(*bytes);
-      if (const auto nl = value.find('\n'); nl != std::string::npos) value.erase(nl);
-      if (!value.empty() && value.back() == '\r') value.pop_back();
-      if (value.empty()) return fail(error(key + "_file", path(*file).string() + " is empty"));
-      return std::optional<std::string>(std::move(value));
+      // The first line is the secret; the whole buffer read is wiped.
+      auto end = bytes->find('\n');
+      if (end == std::string::npos) end = bytes->size();
+      if (end > 0 && (*bytes)[end - 1] == '\r') --end;
+      Secret value(bytes->substr(0, end));
+      wipe(*bytes);
+      if (value.size() == 0) return fail(error(key + "_file", path(*file).string() + " is empty"));
+      return std::optional<Secret>(std::move(value));
     }
     if (env) {
       auto value = m_env(*env);
       if (!value || value->empty()) return fail(error(key + "_env", "the environment variable " + *env + " is not set"));
-      return value;
+      Secret secret(std::move(*value));
+      wipe(*value);
+      return std::optional<Secret>(std::move(secret));
     }
-    return std::optional<std::string>();
+    return std::optional<Secret>();
   }
 
 private:
@@ -338,7 +343,7 @@ Status load_partner_sending(const Section& s, PartnerConfig& partner) {
     if (user->empty() || user->size() > max_credential_length || user->find(':') != std::string::npos)
       return fail(s.error("send_user", "must have 1 to 150 characters and no ':'"));
     if ((*password)->size() > max_credential_length) return fail(s.error("send_password_file", "longer than 150 characters"));
-    partner.send_auth = std::make_pair(*user, **password);
+    partner.send_auth = std::make_pair(*user, std::move(**password));
   }
   if (const auto ca = s.get("tls_ca"); ca && !ca->empty()) partner.tls_ca = s.path(*ca);
   if (auto ok = read_optional(s, "send_timeout", partner.send_timeout, parse_duration); !ok) return fail(ok.error());
@@ -426,7 +431,7 @@ Result<PartnerConfig> load_partner(const Section& s, const std::string& name, co
   if (!hash_secret) return fail(hash_secret.error());
   std::optional<std::string> hash = s.get("auth_password_hash");
   if (hash && *hash_secret) return fail(s.error("auth_password_hash", "give the hash once: inline, _file or _env"));
-  if (!hash) hash = *hash_secret;
+  if (!hash && *hash_secret) hash = (*hash_secret)->str();
   if (user.has_value() != hash.has_value())
     return fail(s.error(user ? "auth_password_hash" : "auth_user", "auth_user and auth_password_hash go together"));
   if (user) {

@@ -2,10 +2,12 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <new>
 
 #include "as2d_fixture.h"
 #include "config_loader.h"
 #include "config_values.h"
+#include "secret.h"
 
 using namespace as2d;
 using namespace as2d::test;
@@ -83,7 +85,8 @@ TEST_CASE("loader: defaults, relative paths, secrets from a file and from the en
     return std::nullopt;
   });
   REQUIRE(config);
-  CHECK(config->station.key_passphrase == "s3cret");
+  REQUIRE(config->station.key_passphrase);
+  CHECK(config->station.key_passphrase->str() == "s3cret");
   CHECK(config->station.data_dir == setup.dir.path() / "var" / "as2d");
   CHECK(config->station.limits.max_body_size == 64u << 20);
   REQUIRE(config->partners.size() == 1);
@@ -296,4 +299,35 @@ TEST_CASE("as2d refuses conflicting or missing options") {
   const auto help = run_as2d({"--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("--check-config") != std::string::npos);
+}
+
+TEST_CASE("secrets wipe their bytes when destroyed, overwritten or moved from") {
+  // A short secret lives inside the object (the short-string buffer): its storage is ours
+  // to look at after the destructor ran.
+  const std::string text = "pass-phrase-9";  // short enough for the in-object buffer
+  alignas(Secret) unsigned char storage[sizeof(Secret)];
+  auto contains_text = [&] {
+    return std::search(storage, storage + sizeof storage, text.begin(), text.end()) != storage + sizeof storage;
+  };
+  auto* secret = new (storage) Secret(text);
+  CHECK(secret->str() == text);
+  CHECK(contains_text());
+  secret->~Secret();
+  CHECK_FALSE(contains_text());
+
+  secret = new (storage) Secret(text);
+  Secret moved(std::move(*secret));
+  CHECK(moved.str() == text);
+  CHECK_FALSE(contains_text());  // the moved-from object keeps nothing
+  *secret = Secret(text);
+  *secret = Secret("other");
+  CHECK_FALSE(contains_text());  // overwritten
+  secret->~Secret();
+
+  std::string buffer = "a long passphrase that does not fit into the short-string buffer";
+  const auto* bytes = buffer.data();
+  const auto capacity = buffer.capacity();
+  wipe(buffer);
+  CHECK(buffer.empty());
+  CHECK(std::all_of(bytes, bytes + capacity, [](char c) { return c == 0; }));
 }

@@ -118,6 +118,7 @@ TEST_CASE("CR and LF in Message-ID, Subject or AS2-From never become header line
       }
     }
     if (!replaced) headers.emplace_back(field, value);
+    headers.emplace_back("Connection", "close");  // the answer ends with the connection
     RawConnection connection(daemon.port());
     connection.send(request_head(headers, "Content-Length: " + std::to_string(message.body.size())) + message.body);
     const auto answer = connection.receive_all(std::chrono::seconds(30));
