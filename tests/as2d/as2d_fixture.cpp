@@ -33,6 +33,9 @@
 #include <sstream>
 #include <thread>
 
+#include <payload/cms/certificate.h>
+#include <payload/cms/private_key.h>
+
 #include "support/run.h"
 
 extern char** environ;
@@ -351,6 +354,25 @@ HttpReply https(std::uint16_t port, const std::filesystem::path& ca_file, const 
 void write_secret(const std::filesystem::path& file, const std::string& text) {
   payload::test::write_file(file, text);
   std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+payload::as2::PackOptions signed_encrypted(const std::filesystem::path& dir, const std::string& signer,
+                                           const std::string& recipient, const std::string& from, const std::string& to) {
+  namespace cms = payload::cms;
+  auto key = cms::PrivateKey::load(dir / (signer + ".key"));
+  auto cert = cms::Certificate::load(dir / (signer + ".crt"));
+  auto recipient_cert = cms::Certificate::load(dir / (recipient + ".crt"));
+  REQUIRE(key);
+  REQUIRE(cert);
+  REQUIRE(recipient_cert);
+  payload::as2::PackOptions options;
+  options.headers.from = from;
+  options.headers.to = to;
+  options.content_type = "application/edi-x12";
+  options.mdn = payload::as2::MdnRequest{"mdn@partner.example", {cms::DigestAlg::sha256}, "", {}};
+  options.sign = payload::as2::SignSpec{cms::Identity{*cert, *key}, {}, {}};
+  options.encrypt = payload::as2::EncryptSpec{{*recipient_cert}, {}};
+  return options;
 }
 
 std::set<std::string> names_in(const std::filesystem::path& dir) {

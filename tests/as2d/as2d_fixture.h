@@ -16,6 +16,8 @@
 #include <utility>
 #include <vector>
 
+#include <payload/as2/pack.h>
+
 #include "support/temp_dir.h"
 
 namespace as2d::test {
@@ -36,6 +38,12 @@ void make_identity(const std::filesystem::path& dir, const std::string& name, co
 
 // A TLS server certificate for 127.0.0.1 (subjectAltName IP:127.0.0.1, DNS:localhost).
 void make_tls_identity(const std::filesystem::path& dir, const std::string& name);
+
+// Options for a message from `from` to `to`, signed with SIGNER.key/SIGNER.crt and
+// encrypted to RECIPIENT.crt (files in `dir`), application/edi-x12, a signed synchronous
+// MDN with SHA-256 requested.
+payload::as2::PackOptions signed_encrypted(const std::filesystem::path& dir, const std::string& signer,
+                                           const std::string& recipient, const std::string& from, const std::string& to);
 
 // One [section] of an INI file, keys in order.
 struct IniSection {

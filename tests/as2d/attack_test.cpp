@@ -31,22 +31,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-as2::PackOptions partner_options(const Setup& setup) {
-  auto key = cms::PrivateKey::load(setup.dir / "partner.key");
-  auto cert = cms::Certificate::load(setup.dir / "partner.crt");
-  auto station = cms::Certificate::load(setup.dir / "station.crt");
-  REQUIRE(key);
-  REQUIRE(cert);
-  REQUIRE(station);
-  as2::PackOptions options;
-  options.headers.from = "PARTNER";
-  options.headers.to = "STATION";
-  options.mdn = as2::MdnRequest{"mdn@partner.example", {cms::DigestAlg::sha256}, "", {}};
-  options.sign = as2::SignSpec{cms::Identity{*cert, *key}, {}, {}};
-  options.encrypt = as2::EncryptSpec{{*station}, {}};
-  return options;
-}
-
 // The well-behaved partner: one message after the other until told to stop; the latency
 // of each, by the phase it was sent in.
 class Partner final {
@@ -161,7 +145,7 @@ TEST_CASE("attacks are refused within the limits while a well-behaved partner ke
   Daemon daemon(setup.write());
   const auto port = daemon.port();
 
-  auto options = partner_options(setup);
+  auto options = signed_encrypted(setup.dir.path(), "partner", "station", "PARTNER", "STATION");
   std::vector<as2::HttpMessage> messages;
   for (int i = 0; i < 600; ++i) {
     options.filename = "good-" + std::to_string(i) + ".x12";

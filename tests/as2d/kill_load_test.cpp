@@ -108,18 +108,7 @@ struct Stations {
 // Distinct payloads of 1 to 9 KiB, signed by B's key, encrypted to A; every fourth one asks
 // for an asynchronous MDN.
 std::vector<Message> pack_messages(const Stations& s, int count, std::uint16_t receiver_port, std::mt19937_64& rng) {
-  auto key = cms::PrivateKey::load(s.b.dir / "station.key");
-  auto cert = cms::Certificate::load(s.b.dir / "station.crt");
-  auto to = cms::Certificate::load(s.b.dir / "partner.crt");
-  REQUIRE(key);
-  REQUIRE(cert);
-  REQUIRE(to);
-  as2::PackOptions options;
-  options.headers.from = "STATION";
-  options.headers.to = "PARTNER_A";
-  options.content_type = "application/edi-x12";
-  options.sign = as2::SignSpec{cms::Identity{*cert, *key}, {}, {}};
-  options.encrypt = as2::EncryptSpec{{*to}, {}};
+  auto options = signed_encrypted(s.b.dir.path(), "station", "partner", "STATION", "PARTNER_A");
   std::vector<Message> messages;
   for (int i = 0; i < count; ++i) {
     Message m;

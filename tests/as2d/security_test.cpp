@@ -21,19 +21,8 @@ namespace {
 // with the identity NAME.key/NAME.crt in `dir`, to STATION.
 as2::HttpMessage signed_message(const Setup& setup, const std::string& from, const std::string& signer,
                                 const std::string& filename) {
-  auto key = cms::PrivateKey::load(setup.dir / (signer + ".key"));
-  auto cert = cms::Certificate::load(setup.dir / (signer + ".crt"));
-  auto station = cms::Certificate::load(setup.dir / "station.crt");
-  REQUIRE(key);
-  REQUIRE(cert);
-  REQUIRE(station);
-  as2::PackOptions options;
-  options.headers.from = from;
-  options.headers.to = "STATION";
+  auto options = signed_encrypted(setup.dir.path(), signer, "station", from, "STATION");
   options.filename = filename;
-  options.mdn = as2::MdnRequest{"mdn@partner.example", {cms::DigestAlg::sha256}, "", {}};
-  options.sign = as2::SignSpec{cms::Identity{*cert, *key}, {}, {}};
-  options.encrypt = as2::EncryptSpec{{*station}, {}};
   auto packed = as2::pack("ISA*00*" + filename + "~", options);
   REQUIRE(packed);
   return packed->http;
