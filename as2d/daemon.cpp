@@ -80,6 +80,9 @@ void Daemon::initialize(Poco::Util::Application& self) {
   Poco::Net::initializeSSL();
   // A client that disconnects while we write must not kill the daemon.
   ::signal(SIGPIPE, SIG_IGN);
+  // A write beyond a file size limit (RLIMIT_FSIZE, systemd's LimitFSIZE) must fail with
+  // EFBIG and be answered like a full disk, not kill the daemon.
+  ::signal(SIGXFSZ, SIG_IGN);
 }
 
 void Daemon::uninitialize() {
