@@ -2,10 +2,16 @@
 // load"): a write lock held elsewhere makes a message wait for busy_timeout (10 s) and then
 // get HTTP 500 with a log line that says the database is locked, nothing stored; an
 // exclusive lock at start is one line on stderr and exit 73; once the lock is gone the
-// retry is processed.
+// retry is processed. A database file as2d cannot write (read-only for its user, on a
+// read-only mount, immutable) is one line and exit 73 at start: SQLite would open it
+// read-only and, in WAL mode, fail only at checkpoints.
 #include <catch2/catch.hpp>
 
 #include <sqlite3.h>
+#include <sys/ioctl.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <unistd.h>
 
 #include "as2d_fixture.h"
 
@@ -71,4 +77,42 @@ TEST_CASE("the store locked by another process: 500 with a clear log line, nothi
     CHECK(result.err.find("\"startup_failed\"") != std::string::npos);
     CHECK(result.err.find("database is locked") != std::string::npos);
   }
+}
+
+TEST_CASE("a store database as2d cannot write stops the start with one clear line") {
+  Setup setup;
+  setup.partner("acme").set("as2_id", "PARTNER").set("cert", (setup.dir / "partner.crt").string());
+  { Daemon first(setup.write("first.ini")); }  // creates the database
+  const auto database = setup.data() / "as2d.sqlite";
+  // Root writes files whatever their mode: the immutable attribute stops it too (ext4,
+  // CAP_LINUX_IMMUTABLE); otherwise the mode does.
+  bool immutable = false;
+  if (::geteuid() == 0) {
+    const int fd = ::open(database.c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    int flags = 0;
+    if (::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0) {
+      flags |= FS_IMMUTABLE_FL;
+      immutable = ::ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+    }
+    ::close(fd);
+    if (!immutable) {
+      WARN("skipped: running as root where the immutable attribute cannot be set");
+      return;
+    }
+  } else {
+    std::filesystem::permissions(database, std::filesystem::perms::owner_read);
+  }
+  const auto result = run_as2d({"--config", setup.write().string()});
+  if (immutable) {
+    const int fd = ::open(database.c_str(), O_RDONLY | O_CLOEXEC);
+    int flags = 0;
+    ::ioctl(fd, FS_IOC_GETFLAGS, &flags);
+    flags &= ~FS_IMMUTABLE_FL;
+    ::ioctl(fd, FS_IOC_SETFLAGS, &flags);
+    ::close(fd);
+  }
+  INFO(result.err);
+  CHECK(result.exit_code == 73);
+  CHECK(result.err.find(database.string() + ": cannot be written") != std::string::npos);
 }
