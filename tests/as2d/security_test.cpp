@@ -4,12 +4,15 @@
 // the log; secrets never reach the log.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
+
 #include <payload/as2/pack.h>
 #include <payload/cms/certificate.h>
 #include <payload/cms/private_key.h>
 #include <payload/mdn/parse.h>
 
 #include "as2d_fixture.h"
+#include "support/run.h"
 
 using namespace as2d::test;
 namespace as2 = payload::as2;
@@ -165,4 +168,105 @@ TEST_CASE("secrets never reach the log: key passphrases, passwords, Authorizatio
     CHECK(checked.out.find(secret) == std::string::npos);
     CHECK(checked.err.find(secret) == std::string::npos);
   }
+}
+
+namespace {
+
+// Which of `suites` a TLS handshake with `openssl s_client` completes with (one attempt per
+// suite, the client offering that suite only).
+std::set<std::string> accepted_suites(std::uint16_t port, const std::vector<std::string>& suites, bool tls13) {
+  std::set<std::string> accepted;
+  for (const auto& suite : suites) {
+    std::vector<std::string> argv{"openssl", "s_client", "-brief", "-connect", "127.0.0.1:" + std::to_string(port)};
+    if (tls13) {
+      argv.insert(argv.end(), {"-tls1_3", "-ciphersuites", suite});
+    } else {
+      argv.insert(argv.end(), {"-tls1_2", "-cipher", suite + "@SECLEVEL=0"});
+    }
+    const auto result = payload::test::run(argv, "");
+    if ((result.out + result.err).find("Ciphersuite: " + suite) != std::string::npos) accepted.insert(suite);
+  }
+  return accepted;
+}
+
+// Every TLS 1.2-and-older suite this openssl knows (about 150 names) and the five TLS 1.3 ones.
+std::vector<std::string> all_tls12_suites() {
+  std::vector<std::string> suites;
+  auto list = openssl({"ciphers", "ALL:COMPLEMENTOFALL:@SECLEVEL=0"});
+  while (!list.empty() && (list.back() == '\n' || list.back() == '\r')) list.pop_back();
+  for (std::size_t start = 0; start <= list.size();) {
+    auto end = list.find(':', start);
+    if (end == std::string::npos) end = list.size();
+    const auto name = list.substr(start, end - start);
+    if (!name.empty() && !name.starts_with("TLS_")) suites.push_back(name);
+    start = end + 1;
+  }
+  return suites;
+}
+
+const std::vector<std::string> tls13_suites{"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256",
+                                            "TLS_AES_128_CCM_SHA256", "TLS_AES_128_CCM_8_SHA256"};
+
+// The first bytes the server answers a bare ClientHello of record and client version
+// `major.minor` with (SSL 3.0 = 3.0, TLS 1.0 = 3.1, TLS 1.1 = 3.2): what no modern client
+// can send any more, so built by hand. Two classic RSA suites are offered, no extensions.
+std::string answer_to_hello(std::uint16_t port, unsigned char minor) {
+  std::string hello;
+  hello += '\x03';
+  hello += static_cast<char>(minor);
+  hello += std::string(32, '\x42');  // random
+  hello += '\0';                    // no session id
+  hello += std::string("\x00\x04\x00\x2f\x00\x0a", 6);  // AES128-SHA, DES-CBC3-SHA
+  hello += std::string("\x01\x00", 2);                  // no compression
+  std::string handshake = "\x01";
+  handshake += std::string{'\0', '\0', static_cast<char>(hello.size())} + hello;
+  std::string record = "\x16\x03";
+  record += static_cast<char>(minor);
+  record += std::string{'\0', static_cast<char>(handshake.size())} + handshake;
+  RawConnection connection(port);
+  connection.send(record);
+  return connection.receive_all(std::chrono::seconds(10));
+}
+
+}  // namespace
+
+TEST_CASE("HTTPS offers exactly the configured suites (every suite openssl knows tried), and SSLv3, TLS 1.0 and 1.1 hellos get protocol_version") {
+  Setup setup;
+  make_tls_identity(setup.dir.path(), "tls");
+  setup.station.set("tls", "on").set("tls_cert", (setup.dir / "tls.crt").string()).set("tls_key", (setup.dir / "tls.key").string());
+  const auto tls12 = all_tls12_suites();
+  REQUIRE(tls12.size() > 50);
+  std::size_t tried = 0;
+  SECTION("the default lists") {
+    Daemon daemon(setup.write());
+    // The default list's ECDSA suites need an ECDSA certificate: with this RSA one, these.
+    CHECK(accepted_suites(daemon.port(), tls12, false) ==
+          std::set<std::string>{"ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-CHACHA20-POLY1305",
+                                "DHE-RSA-AES128-GCM-SHA256", "DHE-RSA-AES256-GCM-SHA384"});
+    CHECK(accepted_suites(daemon.port(), tls13_suites, true) ==
+          std::set<std::string>{"TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_GCM_SHA256"});
+    tried = tls12.size() + tls13_suites.size();
+    for (const unsigned char minor : {0, 1, 2}) {
+      INFO("ClientHello version 3." << int(minor));
+      const auto answer = answer_to_hello(daemon.port(), minor);
+      // A fatal alert (21), never a ServerHello (22): protocol_version (70) for TLS 1.0
+      // and 1.1; OpenSSL, built without SSL 3.0, answers its hello handshake_failure (40).
+      REQUIRE(answer.size() >= 7);
+      CHECK(answer[0] == '\x15');
+      CHECK(answer[5] == '\x02');
+      CHECK(answer[6] == (minor == 0 ? '\x28' : '\x46'));
+    }
+    CHECK(daemon.stop() == 0);
+  }
+  SECTION("configured lists") {
+    setup.station.set("tls_ciphers", "ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES256-GCM-SHA384")
+        .set("tls_ciphersuites", "TLS_CHACHA20_POLY1305_SHA256");
+    Daemon daemon(setup.write());
+    CHECK(accepted_suites(daemon.port(), tls12, false) ==
+          std::set<std::string>{"ECDHE-RSA-CHACHA20-POLY1305", "DHE-RSA-AES256-GCM-SHA384"});
+    CHECK(accepted_suites(daemon.port(), tls13_suites, true) == std::set<std::string>{"TLS_CHACHA20_POLY1305_SHA256"});
+    tried = tls12.size() + tls13_suites.size();
+    CHECK(daemon.stop() == 0);
+  }
+  std::printf("tls: suites tried=%zu\n", tried);
 }
