@@ -89,7 +89,6 @@ int link_unnamed(int fd, const std::filesystem::path& to) {
   return errno;
 }
 
-// 0: renamed; EEXIST: the target exists; other errno: failure.
 // A final name one publisher of this process is about to link: the others skip it.
 class NameReservation final {
 public:
@@ -119,6 +118,7 @@ private:
   bool m_held = false;
 };
 
+// 0: renamed; EEXIST: the target exists; other errno: failure.
 int rename_no_replace(const std::filesystem::path& from, const std::filesystem::path& to) {
   if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
   if (errno != EINVAL && errno != ENOSYS) return errno;

@@ -101,8 +101,9 @@ public:
   // Also forgets the message's pending files (a processed row makes its file final).
   [[nodiscard]] payload::Status record(const MessageRecord& record);
 
-  // Records a file about to be linked; durable on return (shares commits as record()
-  // does). Errors: io.
+  // Records a file about to be linked (shares commits as record() does). On return it
+  // survives the process; a round of pending files alone is not fsync'ed, the next row's
+  // commit syncs it (store.cpp, commit_rows). Errors: io.
   [[nodiscard]] payload::Status add_pending_file(const PendingFile& file);
   // The pending files whose message was not recorded (as2d stopped in between). Errors: io.
   [[nodiscard]] payload::Result<std::vector<PendingFile>> pending_files();
