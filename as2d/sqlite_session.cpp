@@ -26,9 +26,9 @@ payload::Result<std::unique_ptr<Poco::Data::Session>> open_sqlite(const std::fil
       return fail(Errc::io, file.string() + ": the directory does not exist");
     // SQLite opens a file it may not write read-only and fails only at the first write (or,
     // in WAL mode, never visibly: the log grows and checkpoints fail): say so at once.
-    if (const int fd = ::open(file.c_str(), O_RDWR | O_CLOEXEC); fd >= 0)
-      ::close(fd);
-    else if (errno != ENOENT)
+    // access(), not open() + close(): closing any descriptor of the file would drop the
+    // POSIX locks another connection of this process holds on it (SQLite's own warning).
+    if (::faccessat(AT_FDCWD, file.c_str(), W_OK, AT_EACCESS) != 0 && errno != ENOENT)
       return fail(payload::io::errno_error(file.string() + ": cannot be written", errno));
     Poco::Data::SQLite::Connector::registerConnector();
     auto session = std::make_unique<Poco::Data::Session>("SQLite", file.string(), 5);
