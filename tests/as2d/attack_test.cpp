@@ -18,14 +18,11 @@
 #include <vector>
 
 #include <payload/as2/pack.h>
-#include <payload/cms/certificate.h>
-#include <payload/cms/private_key.h>
 
 #include "as2d_fixture.h"
 
 using namespace as2d::test;
 namespace as2 = payload::as2;
-namespace cms = payload::cms;
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 

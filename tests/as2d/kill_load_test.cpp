@@ -28,7 +28,6 @@
 
 #include <payload/as2/pack.h>
 #include <payload/cms/certificate.h>
-#include <payload/cms/private_key.h>
 #include <payload/mdn/parse.h>
 
 #include "as2d_fixture.h"
