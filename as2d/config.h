@@ -35,6 +35,9 @@ struct Limits {
   std::chrono::seconds read_timeout{30};    // one socket read (a silent client is cut off)
   std::chrono::seconds body_timeout{600};   // the whole body (a client that trickles bytes is cut off)
   int max_connections = 16;                 // handled at once; more wait in a queue of the same size
+  // Connections one client address may hold (handled or queued); 0: no limit. Idle
+  // sockets from one address then cannot take every handler and queue slot.
+  int max_connections_per_address = 0;
 };
 
 enum class ClientAuth { none, optional, required };

@@ -167,9 +167,15 @@ InteropSetup::InteropSetup() : Setup(false) {
       .set("require_encrypted", "no");
 }
 
-RawConnection::RawConnection(std::uint16_t port) {
+RawConnection::RawConnection(std::uint16_t port, const char* source) {
   m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   REQUIRE(m_fd >= 0);
+  if (source) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    REQUIRE(::inet_pton(AF_INET, source, &local.sin_addr) == 1);
+    REQUIRE(::bind(m_fd, reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0);
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);

@@ -131,7 +131,8 @@ struct InteropSetup : Setup {
 // A raw TCP connection to 127.0.0.1:port (for requests a well-behaved client never sends).
 class RawConnection final {
 public:
-  explicit RawConnection(std::uint16_t port);
+  // `source`: the local address to connect from (another 127.x.y.z stands for another client).
+  explicit RawConnection(std::uint16_t port, const char* source = nullptr);
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
