@@ -41,6 +41,7 @@ std::string_view event_name(Event event) noexcept {
     case Event::async_mdn_delivered: return "async_mdn_delivered";
     case Event::async_mdn_retry: return "async_mdn_retry";
     case Event::async_mdn_given_up: return "async_mdn_given_up";
+    case Event::unacknowledged_file_removed: return "unacknowledged_file_removed";
     case Event::message_queued: return "message_queued";
     case Event::message_sent: return "message_sent";
     case Event::mdn_received: return "mdn_received";

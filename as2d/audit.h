@@ -46,6 +46,7 @@ enum class Event : int {
   async_mdn_delivered = 2016,
   async_mdn_retry = 2017,     // a delivery attempt failed; the next one is scheduled
   async_mdn_given_up = 2018,  // async_mdn_give_up passed without a successful delivery
+  unacknowledged_file_removed = 2019,  // start-up: a payload linked before a crash, its message never recorded
   // sending
   message_queued = 3000,  // an outbox file was taken into the queue under a Message-ID
   message_sent = 3001,    // one attempt: the partner's answer (state, http_status)

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "secret.h"
+
 #include <payload/as2/pack.h>
 #include <payload/as2/version.h>
 #include <payload/cms/algorithms.h>
@@ -33,6 +35,9 @@ struct Limits {
   std::chrono::seconds read_timeout{30};    // one socket read (a silent client is cut off)
   std::chrono::seconds body_timeout{600};   // the whole body (a client that trickles bytes is cut off)
   int max_connections = 16;                 // handled at once; more wait in a queue of the same size
+  // Connections one client address may hold (handled or queued); 0: no limit. Idle
+  // sockets from one address then cannot take every handler and queue slot.
+  int max_connections_per_address = 0;
 };
 
 enum class ClientAuth { none, optional, required };
@@ -44,7 +49,7 @@ struct TlsSettings {
   bool enabled = false;
   std::filesystem::path cert;  // PEM, the chain in order (i05 10.2: send the full chain)
   std::filesystem::path key;
-  std::optional<std::string> key_passphrase;
+  std::optional<Secret> key_passphrase;
   TlsVersion min_version = TlsVersion::tls1_2;
   // TLS 1.2 suites in OpenSSL notation: ECDHE/DHE with AES-GCM or ChaCha20-Poly1305.
   std::string ciphers =
@@ -61,12 +66,15 @@ struct StationConfig {
   std::string as2_id;
   std::filesystem::path key;   // PEM private key: signs MDNs, decrypts messages
   std::filesystem::path cert;  // its certificate
-  std::optional<std::string> key_passphrase;  // from key_passphrase_file or key_passphrase_env
+  std::optional<Secret> key_passphrase;  // from key_passphrase_file or key_passphrase_env
   // A second identity that also decrypts (certificate rollover: partners switch to it
   // at their own pace). Optional.
   std::filesystem::path next_key;
   std::filesystem::path next_cert;
-  std::optional<std::string> next_key_passphrase;
+  std::optional<Secret> next_key_passphrase;
+  // Private keys and secrets' files that other users may access are refused unless this
+  // is set (a key on a file system without permissions, a deliberate test setup).
+  bool allow_insecure_key_permissions = false;
   ListenAddress listen;
   std::filesystem::path data_dir;
   std::filesystem::path log_file;  // empty: stderr
@@ -82,7 +90,7 @@ struct StationConfig {
   // Sending over HTTPS to partners that want a client certificate. Optional.
   std::filesystem::path tls_client_cert;
   std::filesystem::path tls_client_key;
-  std::optional<std::string> tls_client_key_passphrase;
+  std::optional<Secret> tls_client_key_passphrase;
   // Outboxes: how often they are scanned; transport failures and 5xx answers are retried
   // after send_retry, doubling up to an hour, until send_give_up after the first attempt.
   std::chrono::seconds outbox_poll{5};
@@ -113,7 +121,7 @@ struct PartnerConfig {
   std::vector<payload::cms::DigestAlg> mdn_sign;
   std::string content_type = "application/octet-stream";
   payload::as2::As2Version as2_version = payload::as2::As2Version::v1_3;
-  std::optional<std::pair<std::string, std::string>> send_auth;  // HTTP basic auth towards them: user, password
+  std::optional<std::pair<std::string, Secret>> send_auth;  // HTTP basic auth towards them: user, password
   std::filesystem::path tls_ca;  // CAs for their https url; empty: the system's store
   std::chrono::seconds send_timeout{120};
   // Files put here are sent to the partner (as2d), then moved to outbox/sent or

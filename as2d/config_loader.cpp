@@ -4,9 +4,11 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/Exception.h>
 #include <Poco/Util/IniFileConfiguration.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <set>
 
@@ -33,12 +35,12 @@ const std::set<std::string> station_keys{
     "as2_id",         "key",          "cert",           "key_passphrase_file", "key_passphrase_env",
     "next_key",       "next_cert",    "next_key_passphrase_file",              "next_key_passphrase_env",
     "listen",         "data_dir",     "log_file",       "max_body_size",       "read_timeout",
-    "body_timeout",   "max_connections", "async_mdn_retry", "async_mdn_give_up", "tls",          "tls_cert",            "tls_key",
+    "body_timeout",   "max_connections", "max_connections_per_address", "async_mdn_retry", "async_mdn_give_up", "tls",          "tls_cert",            "tls_key",
     "tls_key_passphrase_file",         "tls_key_passphrase_env",              "tls_min_version",
     "tls_ciphers",    "tls_ciphersuites",                "tls_client_ca",       "tls_client_auth",
     "outbox_poll",    "send_retry",   "send_give_up",
     "mdn_url",        "tls_client_cert", "tls_client_key", "tls_client_key_passphrase_file",
-    "tls_client_key_passphrase_env"};
+    "tls_client_key_passphrase_env", "allow_insecure_key_permissions"};
 
 const std::set<std::string> partner_keys{
     "as2_id",          "cert",           "url",          "inbox",      "sign",     "encrypt",
@@ -56,8 +58,25 @@ std::string lower(std::string text) {
 // One [section] of the file: values by key, errors prefixed with "[section] key: ".
 class Section final {
 public:
-  Section(const Ini& ini, std::string name, std::filesystem::path base_dir, const Environment& environment)
-      : m_ini(ini), m_name(std::move(name)), m_base(std::move(base_dir)), m_env(environment) {}
+  Section(const Ini& ini, std::string name, std::filesystem::path base_dir, const Environment& environment,
+          bool allow_insecure_permissions = false)
+      : m_ini(ini), m_name(std::move(name)), m_base(std::move(base_dir)), m_env(environment),
+        m_allow_insecure(allow_insecure_permissions) {}
+
+  void allow_insecure_permissions(bool allow) { m_allow_insecure = allow; }
+
+  // A private key or a secret's file must be out of reach of other users (any access by
+  // "others"; the group may read, for a service group), unless
+  // allow_insecure_key_permissions = yes. A file that cannot be stat'ed is left to the
+  // code that reads it, which says why.
+  Status private_file(const std::string& key, const std::filesystem::path& file) const {
+    struct stat st {};
+    if (m_allow_insecure || ::stat(file.c_str(), &st) != 0 || (st.st_mode & S_IRWXO) == 0) return {};
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return fail(error(key, file.string() + " is accessible by other users (mode " + mode +
+                               "): chmod o-rwx it, or set [station] allow_insecure_key_permissions = yes"));
+  }
 
   const std::string& name() const { return m_name; }
 
@@ -96,25 +115,31 @@ public:
 
   // A secret from KEY_file (first line of the file) or KEY_env (an environment variable);
   // never both, and never written in the file itself.
-  Result<std::optional<std::string>> secret(const std::string& key) const {
+  Result<std::optional<Secret>> secret(const std::string& key) const {
     const auto file = get(key + "_file");
     const auto env = get(key + "_env");
     if (file && env) return fail(error(key + "_file", "give " + key + "_file or " + key + "_env, not both"));
     if (file) {
+      if (auto ok = private_file(key + "_file", path(*file)); !ok) return fail(ok.error());
       auto bytes = payload::io::read_file(path(*file));
       if (!bytes) return fail(error(key + "_file", bytes.error()));
-      std::string value = std::move(*bytes);
-      if (const auto nl = value.find('\n'); nl != std::string::npos) value.erase(nl);
-      if (!value.empty() && value.back() == '\r') value.pop_back();
-      if (value.empty()) return fail(error(key + "_file", path(*file).string() + " is empty"));
-      return std::optional<std::string>(std::move(value));
+      // The first line is the secret; the whole buffer read is wiped.
+      auto end = bytes->find('\n');
+      if (end == std::string::npos) end = bytes->size();
+      if (end > 0 && (*bytes)[end - 1] == '\r') --end;
+      Secret value(bytes->substr(0, end));
+      wipe(*bytes);
+      if (value.size() == 0) return fail(error(key + "_file", path(*file).string() + " is empty"));
+      return std::optional<Secret>(std::move(value));
     }
     if (env) {
       auto value = m_env(*env);
       if (!value || value->empty()) return fail(error(key + "_env", "the environment variable " + *env + " is not set"));
-      return value;
+      Secret secret(std::move(*value));
+      wipe(*value);
+      return std::optional<Secret>(std::move(secret));
     }
-    return std::optional<std::string>();
+    return std::optional<Secret>();
   }
 
 private:
@@ -122,6 +147,7 @@ private:
   std::string m_name;
   std::filesystem::path m_base;
   const Environment& m_env;
+  bool m_allow_insecure = false;
 };
 
 template <typename T, typename Parse>
@@ -149,6 +175,7 @@ Status load_tls(const Section& s, TlsSettings& tls) {
   auto key = s.require("tls_key");
   if (!key) return fail(key.error());
   tls.key = s.path(*key);
+  if (auto ok = s.private_file("tls_key", tls.key); !ok) return fail(ok.error());
   auto passphrase = s.secret("tls_key_passphrase");
   if (!passphrase) return fail(passphrase.error());
   tls.key_passphrase = std::move(*passphrase);
@@ -191,6 +218,7 @@ Status load_sending(const Section& s, StationConfig& station) {
   if (cert) {
     station.tls_client_cert = s.path(*cert);
     station.tls_client_key = s.path(*key);
+    if (auto ok = s.private_file("tls_client_key", station.tls_client_key); !ok) return fail(ok.error());
     auto passphrase = s.secret("tls_client_key_passphrase");
     if (!passphrase) return fail(passphrase.error());
     station.tls_client_key_passphrase = std::move(*passphrase);
@@ -201,9 +229,12 @@ Status load_sending(const Section& s, StationConfig& station) {
   return {};
 }
 
-Result<StationConfig> load_station(const Section& s) {
+Result<StationConfig> load_station(Section s) {
   StationConfig station;
   if (auto ok = s.check_keys(station_keys); !ok) return fail(ok.error());
+  if (auto ok = read_optional(s, "allow_insecure_key_permissions", station.allow_insecure_key_permissions, parse_bool); !ok)
+    return fail(ok.error());
+  s.allow_insecure_permissions(station.allow_insecure_key_permissions);
   auto id = s.require("as2_id");
   if (!id) return fail(id.error());
   if (!is_valid_as2_id(*id)) return fail(s.error("as2_id", "\"" + *id + "\" is not an AS2 name (1 to 128 printable ASCII characters)"));
@@ -211,6 +242,7 @@ Result<StationConfig> load_station(const Section& s) {
   auto key = s.require("key");
   if (!key) return fail(key.error());
   station.key = s.path(*key);
+  if (auto ok = s.private_file("key", station.key); !ok) return fail(ok.error());
   auto cert = s.require("cert");
   if (!cert) return fail(cert.error());
   station.cert = s.path(*cert);
@@ -223,6 +255,7 @@ Result<StationConfig> load_station(const Section& s) {
     return fail(s.error(next_key ? "next_cert" : "next_key", "next_key and next_cert go together"));
   if (next_key) {
     station.next_key = s.path(*next_key);
+    if (auto ok = s.private_file("next_key", station.next_key); !ok) return fail(ok.error());
     station.next_cert = s.path(*next_cert);
     auto next_passphrase = s.secret("next_key_passphrase");
     if (!next_passphrase) return fail(next_passphrase.error());
@@ -244,6 +277,10 @@ Result<StationConfig> load_station(const Section& s) {
   if (auto ok = read_optional(s, "body_timeout", station.limits.body_timeout, parse_duration); !ok) return fail(ok.error());
   if (auto ok = read_optional(s, "max_connections", station.limits.max_connections,
                               [](std::string_view v) { return parse_int(v, 1, 1024); });
+      !ok)
+    return fail(ok.error());
+  if (auto ok = read_optional(s, "max_connections_per_address", station.limits.max_connections_per_address,
+                              [](std::string_view v) { return parse_int(v, 0, 2048); });
       !ok)
     return fail(ok.error());
   if (auto ok = read_optional(s, "async_mdn_retry", station.async_mdn_retry, parse_duration); !ok) return fail(ok.error());
@@ -310,7 +347,7 @@ Status load_partner_sending(const Section& s, PartnerConfig& partner) {
     if (user->empty() || user->size() > max_credential_length || user->find(':') != std::string::npos)
       return fail(s.error("send_user", "must have 1 to 150 characters and no ':'"));
     if ((*password)->size() > max_credential_length) return fail(s.error("send_password_file", "longer than 150 characters"));
-    partner.send_auth = std::make_pair(*user, **password);
+    partner.send_auth = std::make_pair(*user, std::move(**password));
   }
   if (const auto ca = s.get("tls_ca"); ca && !ca->empty()) partner.tls_ca = s.path(*ca);
   if (auto ok = read_optional(s, "send_timeout", partner.send_timeout, parse_duration); !ok) return fail(ok.error());
@@ -398,7 +435,7 @@ Result<PartnerConfig> load_partner(const Section& s, const std::string& name, co
   if (!hash_secret) return fail(hash_secret.error());
   std::optional<std::string> hash = s.get("auth_password_hash");
   if (hash && *hash_secret) return fail(s.error("auth_password_hash", "give the hash once: inline, _file or _env"));
-  if (!hash) hash = *hash_secret;
+  if (!hash && *hash_secret) hash = (*hash_secret)->str();
   if (user.has_value() != hash.has_value())
     return fail(s.error(user ? "auth_password_hash" : "auth_user", "auth_user and auth_password_hash go together"));
   if (user) {
@@ -466,7 +503,7 @@ Result<Config> load_config(const std::filesystem::path& file, const Environment&
       const auto section_name = "partner." + name;
       if (!valid_partner_name(name) || ini->hasProperty(section_name))
         return fail(Errc::usage, label + ": [" + section_name + "]: a partner section is [partner.NAME], NAME of letters, digits, '-' and '_'");
-      auto partner = load_partner(Section(ini, section_name, base, environment), name, config.station);
+      auto partner = load_partner(Section(ini, section_name, base, environment, config.station.allow_insecure_key_permissions), name, config.station);
       if (!partner) return fail(partner.error().with_context(label));
       for (const auto& other : config.partners) {
         if (other.as2_id == partner->as2_id)

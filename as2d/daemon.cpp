@@ -27,8 +27,10 @@
 #include "describe.h"
 #include "inbox.h"
 #include "mdn_sender.h"
+#include "connection_limit.h"
 #include "partners.h"
 #include "password.h"
+#include "pending_files.h"
 #include "router.h"
 #include "server_state.h"
 #include "station_keys.h"
@@ -79,6 +81,9 @@ void Daemon::initialize(Poco::Util::Application& self) {
   Poco::Net::initializeSSL();
   // A client that disconnects while we write must not kill the daemon.
   ::signal(SIGPIPE, SIG_IGN);
+  // A write beyond a file size limit (RLIMIT_FSIZE, systemd's LimitFSIZE) must fail with
+  // EFBIG and be answered like a full disk, not kill the daemon.
+  ::signal(SIGXFSZ, SIG_IGN);
 }
 
 void Daemon::uninitialize() {
@@ -210,6 +215,8 @@ int Daemon::serve() {
   if (auto ok = prepare_inboxes(**partners); !ok) return startup_failed(ok.error(), EXIT_CANTCREAT);
   auto store = MessageStore::open(station.data_dir / "as2d.sqlite");
   if (!store) return startup_failed(store.error(), EXIT_CANTCREAT);
+  if (auto recovered = recover_pending_files(**store, audit); !recovered)
+    return startup_failed(recovered.error(), EXIT_CANTCREAT);
   auto outbound = OutboundStore::open(station.data_dir / "as2d.sqlite");
   if (!outbound) return startup_failed(outbound.error(), EXIT_CANTCREAT);
   std::optional<TlsContext> tls;
@@ -261,7 +268,14 @@ int Daemon::serve() {
   OutboxWorker outbox(state, **outbound);
   outbox.start();  // also finishes what a previous run left in the outbox queues
   Poco::ThreadPool pool("as2d", 2, station.limits.max_connections, 60);
-  Poco::Net::HTTPServer server(new Router(state), pool, socket, params);
+  // POCO's HTTPServer, with connections counted per client address (connection_limit.h).
+  auto* router = new Router(state);
+  Poco::Net::HTTPRequestHandlerFactory::Ptr handlers(router);
+  Poco::AutoPtr<ConnectionLimit> limit(
+      new ConnectionLimit(static_cast<std::size_t>(station.limits.max_connections_per_address),
+                          2 * static_cast<std::size_t>(station.limits.max_connections)));
+  Poco::Net::TCPServer server(new CountedConnectionFactory(params, handlers, limit), pool, socket, params);
+  server.setConnectionFilter(limit);
   server.start();
   state.set_ready(true);
   audit.emit(Event::daemon_started, {{"listen", station.listen.to_string()},
@@ -301,7 +315,8 @@ int Daemon::serve() {
   audit.emit(Event::daemon_stopping, {{"signal", std::string(sigabbrev_np(sig) ? sigabbrev_np(sig) : "?")}});
   // Stops accepting, then waits for each request in progress to finish (POCO takes the
   // connection's lock, which a request holds while it is handled) and closes idle ones.
-  server.stopAll(false);
+  server.stop();
+  router->stop_connections(&server, false);  // as HTTPServer::stopAll(false)
   pool.joinAll();
   outbox.stop();
   mdn_sender.stop();  // after the requests: whatever they queued stays queued for the next start

@@ -99,7 +99,7 @@ Result<PostReply> http_post(const PostRequest& request) {
   const std::string target = uri.getPathAndQuery().empty() ? "/" : uri.getPathAndQuery();
   Poco::Net::HTTPRequest http(Poco::Net::HTTPRequest::HTTP_POST, target, Poco::Net::HTTPMessage::HTTP_1_1);
   for (const auto& [name, value] : request.headers) http.set(name, value);
-  if (request.basic_auth) Poco::Net::HTTPBasicCredentials(request.basic_auth->first, request.basic_auth->second).authenticate(http);
+  if (request.basic_auth) Poco::Net::HTTPBasicCredentials(request.basic_auth->first, request.basic_auth->second.str()).authenticate(http);
   http.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
   http.setKeepAlive(false);
 

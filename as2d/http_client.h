@@ -19,13 +19,14 @@
 #include <payload/core/error.h>
 
 #include "proxy.h"
+#include "secret.h"
 
 namespace as2d {
 
 struct ClientCertificate {
   std::filesystem::path cert;  // PEM, the chain in order
   std::filesystem::path key;   // PEM
-  std::optional<std::string> key_passphrase;
+  std::optional<Secret> key_passphrase;
 };
 
 struct PostRequest {
@@ -34,7 +35,7 @@ struct PostRequest {
   std::string_view body;
   std::filesystem::path ca_file;  // trusted CAs for https; empty: the system's store
   std::optional<ClientCertificate> client_certificate;
-  std::optional<std::pair<std::string, std::string>> basic_auth;  // user, password
+  std::optional<std::pair<std::string, Secret>> basic_auth;  // user, password
   std::chrono::seconds timeout{120};  // connect, each read and each write
   std::optional<Proxy> proxy;         // proxy_for(url) unless the caller decides
   // Told how much of the body went out (after each piece of 1 MiB and at the end); may be empty.

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "group_commit.h"
@@ -87,6 +88,35 @@ int link_unnamed(int fd, const std::filesystem::path& to) {
   if (::linkat(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), AT_SYMLINK_FOLLOW) == 0) return 0;
   return errno;
 }
+
+// A final name one publisher of this process is about to link: the others skip it.
+class NameReservation final {
+public:
+  explicit NameReservation(std::filesystem::path path) : m_path(std::move(path)) {
+    const std::lock_guard lock(mutex());
+    m_held = names().insert(m_path.string()).second;
+  }
+  ~NameReservation() {
+    if (!m_held) return;
+    const std::lock_guard lock(mutex());
+    names().erase(m_path.string());
+  }
+  NameReservation(const NameReservation&) = delete;
+  NameReservation& operator=(const NameReservation&) = delete;
+  [[nodiscard]] bool held() const noexcept { return m_held; }
+
+private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::set<std::string>& names() {
+    static std::set<std::string> s;
+    return s;
+  }
+  std::filesystem::path m_path;
+  bool m_held = false;
+};
 
 // 0: renamed; EEXIST: the target exists; other errno: failure.
 int rename_no_replace(const std::filesystem::path& from, const std::filesystem::path& to) {
@@ -181,15 +211,27 @@ InboxFile::~InboxFile() {
 
 Status InboxFile::write(std::span<const char> bytes) { return payload::io::write_all(m_fd.get(), bytes); }
 
-Result<std::filesystem::path> InboxFile::publish(std::string_view name) {
+Result<std::filesystem::path> InboxFile::publish(std::string_view name, const BeforeLink& before_link) {
   const auto what = m_temp.empty() ? m_dir.string() + ": unnamed temporary" : m_temp.string();
   if (m_published) return fail(Errc::internal, what + ": published twice");
   if (::fsync(m_fd.get()) != 0) return fail(errno_error(what + ": fsync", errno));
+  struct stat identity {};
+  if (::fstat(m_fd.get(), &identity) != 0) return fail(errno_error(what + ": fstat", errno));
   // A named temporary is closed before its rename; an unnamed one is linked through its descriptor.
   if (!m_temp.empty() && ::close(m_fd.release()) != 0) return fail(errno_error(what + ": close", errno));
   const std::string base(name);
   for (unsigned n = 0; n < 10000; ++n) {
     const auto target = m_dir / (n == 0 ? base : numbered_name(base, n));
+    // A name another publisher of this process is about to link is not tried: each
+    // attempt costs `before_link` a commit.
+    const NameReservation reserved(target);
+    struct stat existing {};
+    if (!reserved.held() || ::lstat(target.c_str(), &existing) == 0) continue;
+    if (before_link) {
+      if (auto ok = before_link(target, static_cast<std::uint64_t>(identity.st_dev), static_cast<std::uint64_t>(identity.st_ino));
+          !ok)
+        return fail(ok.error());
+    }
     const int error = m_temp.empty() ? link_unnamed(m_fd.get(), target) : rename_no_replace(m_temp, target);
     if (error == EEXIST) continue;
     if (error != 0) return fail(errno_error(target.string(), error));

@@ -15,7 +15,9 @@
 // name, and a crash leaves at most named temporaries (removed at start).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -61,10 +63,15 @@ public:
   // The temporary file, for writers that stream into it (the AS2 core writes a large
   // payload there directly).
   [[nodiscard]] payload::io::Output output() const { return payload::io::Output{m_fd.get(), m_temp}; }
+  // Called with the name a publish is about to link and the temporary's device and inode,
+  // before the link; a failure stops the publish (the store records the pending file
+  // here, so that a crash right after the link can be undone: store.h, PendingFile).
+  using BeforeLink = std::function<payload::Status(const std::filesystem::path& target, std::uint64_t device,
+                                                   std::uint64_t inode)>;
   // fsync, link or rename to `name` (already sanitized) or the first free "name-N.ext",
   // fsync the directory (shared with concurrent publishers). Returns the final path.
-  // Errors: io; then nothing is left behind.
-  [[nodiscard]] payload::Result<std::filesystem::path> publish(std::string_view name);
+  // Errors: io, or what `before_link` returned; then nothing is left behind.
+  [[nodiscard]] payload::Result<std::filesystem::path> publish(std::string_view name, const BeforeLink& before_link = {});
 
 private:
   InboxFile(std::filesystem::path dir, std::filesystem::path temp, payload::io::UniqueFd fd)

@@ -11,6 +11,8 @@
 
 #include <payload/core/error.h>
 
+#include "secret.h"
+
 namespace as2d {
 
 // The OpenSSL error queue, emptied, as "error; error" ("unknown OpenSSL error" when empty).
@@ -24,6 +26,6 @@ using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 // Errors: io when the file cannot be opened; bad_passphrase when it cannot be read as a
 // key (wrong or missing passphrase, or no key at all). Messages name the file.
 [[nodiscard]] payload::Result<EvpPkeyPtr> read_pem_private_key(const std::filesystem::path& file,
-                                                               const std::optional<std::string>& passphrase);
+                                                               const std::optional<Secret>& passphrase);
 
 }  // namespace as2d

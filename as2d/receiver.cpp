@@ -387,7 +387,15 @@ HttpAnswer Exchange::process(const HeaderList& headers, SpooledBody& body) {
   const auto name = sanitize_filename(report.filename.value_or(""), MessageStore::message_key(m_fields.message_id));
   auto& file = unpacked.file;
   if (!file) return fail(report, mdn::processed_error(mdn::reason::unexpected_processing_error), unpacked.file_error);
-  auto path = file->publish(name);
+  bool store_unavailable = false;
+  auto path = file->publish(name, [&](const std::filesystem::path& target, std::uint64_t device, std::uint64_t inode) {
+    auto pending = m_state.store().add_pending_file(PendingFile{config.name, m_fields.message_id, target.string(), device, inode});
+    store_unavailable = !pending;
+    return pending;
+  });
+  // The store failing (locked, full) is transient: HTTP 500, and the sender retries; a
+  // file that cannot be written is this message's error.
+  if (!path && store_unavailable) return internal_failure(path.error().message());
   if (!path) return fail(report, mdn::processed_error(mdn::reason::unexpected_processing_error), path.error().message());
   m_state.audit().emit(Event::payload_stored, {{"partner", config.name},
                                                {"message_id", m_fields.message_id},

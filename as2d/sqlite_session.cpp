@@ -4,6 +4,12 @@
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include <payload/io/file.h>
 
 namespace as2d {
 
@@ -18,6 +24,12 @@ payload::Result<std::unique_ptr<Poco::Data::Session>> open_sqlite(const std::fil
     std::error_code ec;
     if (!std::filesystem::is_directory(file.parent_path(), ec))
       return fail(Errc::io, file.string() + ": the directory does not exist");
+    // SQLite opens a file it may not write read-only and fails only at the first write (or,
+    // in WAL mode, never visibly: the log grows and checkpoints fail): say so at once.
+    // access(), not open() + close(): closing any descriptor of the file would drop the
+    // POSIX locks another connection of this process holds on it (SQLite's own warning).
+    if (::faccessat(AT_FDCWD, file.c_str(), W_OK, AT_EACCESS) != 0 && errno != ENOENT)
+      return fail(payload::io::errno_error(file.string() + ": cannot be written", errno));
     Poco::Data::SQLite::Connector::registerConnector();
     auto session = std::make_unique<Poco::Data::Session>("SQLite", file.string(), 5);
     *session << "PRAGMA busy_timeout=10000", now;

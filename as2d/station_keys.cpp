@@ -13,11 +13,11 @@ namespace cms = payload::cms;
 namespace {
 
 Result<cms::Identity> load_identity(const std::filesystem::path& key_file, const std::filesystem::path& cert_file,
-                                    const std::optional<std::string>& passphrase, const std::string& label) {
+                                    const std::optional<Secret>& passphrase, const std::string& label) {
   auto certificate = cms::Certificate::load(cert_file);
   if (!certificate) return fail(certificate.error().with_context("[station] " + label + "cert: " + cert_file.string()));
   std::optional<std::string_view> pass;
-  if (passphrase) pass = *passphrase;
+  if (passphrase) pass = passphrase->str();
   auto key = cms::PrivateKey::load(key_file, pass);
   if (!key) return fail(key.error().with_context("[station] " + label + "key: " + key_file.string()));
   if (!key->matches(*certificate))

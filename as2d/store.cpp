@@ -1,6 +1,8 @@
 // as2d message store over Poco::Data::SQLite.
 #include "store.h"
 
+#include <algorithm>
+
 #include <Poco/Data/LOB.h>
 #include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Session.h>
@@ -54,6 +56,14 @@ constexpr const char* queue_schema = R"(CREATE TABLE IF NOT EXISTS mdn_queue (
   status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'given_up'))
 ))";
 
+constexpr const char* pending_schema = R"(CREATE TABLE IF NOT EXISTS inbox_pending (
+  path TEXT PRIMARY KEY,
+  partner TEXT NOT NULL,
+  message_key TEXT NOT NULL,
+  device INTEGER NOT NULL,
+  inode INTEGER NOT NULL
+))";
+
 std::string from_blob(const Poco::Data::BLOB& blob) {
   return std::string(reinterpret_cast<const char*>(blob.rawContent()), blob.size());
 }
@@ -62,6 +72,10 @@ std::string from_blob(const Poco::Data::BLOB& blob) {
 constexpr std::string_view find_sql =
     "SELECT message_id, partner, direction, received_at, size, algorithms, mic, disposition, mdn, file_path, status, "
     "error, attempts FROM messages WHERE partner = ? AND direction = ? AND message_key = ?";
+
+constexpr std::string_view add_pending_sql =
+    "INSERT OR REPLACE INTO inbox_pending (path, partner, message_key, device, inode) VALUES (?, ?, ?, ?, ?)";
+constexpr std::string_view forget_pending_sql = "DELETE FROM inbox_pending WHERE partner = ? AND message_key = ?";
 
 constexpr std::string_view upsert_sql =
     "INSERT INTO messages (message_id, message_key, partner, direction, received_at, size, algorithms, mic, "
@@ -78,6 +92,8 @@ struct MessageStore::Prepared {
   sqlite3* db;
   SqliteStatement find;
   SqliteStatement upsert;
+  SqliteStatement add_pending;
+  SqliteStatement forget_pending;
 };
 
 std::string MessageStore::message_key(std::string_view message_id) {
@@ -88,9 +104,9 @@ std::string MessageStore::message_key(std::string_view message_id) {
 
 MessageStore::MessageStore(std::unique_ptr<Poco::Data::Session> session)
     : m_session(std::move(session)),
-      m_commits(std::make_unique<GroupCommit<const MessageRecord>>(
-          [this](const std::vector<const MessageRecord*>& rows, std::vector<Status>& results) {
-            commit_rows(rows, results);
+      m_commits(std::make_unique<GroupCommit<const Write>>(
+          [this](const std::vector<const Write*>& writes, std::vector<Status>& results) {
+            commit_rows(writes, results);
           })) {}
 
 MessageStore::~MessageStore() = default;
@@ -102,14 +118,19 @@ Result<std::unique_ptr<MessageStore>> MessageStore::open(const std::filesystem::
   try {
     *session << schema, now;
     *session << queue_schema, now;
+    *session << pending_schema, now;
+    *session << "CREATE INDEX IF NOT EXISTS inbox_pending_message ON inbox_pending (partner, message_key)", now;
     *session << "CREATE INDEX IF NOT EXISTS mdn_queue_due ON mdn_queue (status, next_attempt_at)", now;
     auto* db = Poco::Data::SQLite::Utility::dbHandle(*session);
     auto find = SqliteStatement::prepare(db, find_sql);
     auto upsert = SqliteStatement::prepare(db, upsert_sql);
-    if (!find) return fail(find.error().with_context(file.string()));
-    if (!upsert) return fail(upsert.error().with_context(file.string()));
+    auto add_pending = SqliteStatement::prepare(db, add_pending_sql);
+    auto forget_pending = SqliteStatement::prepare(db, forget_pending_sql);
+    for (const auto* prepared : {&find, &upsert, &add_pending, &forget_pending})
+      if (!*prepared) return fail(prepared->error().with_context(file.string()));
     std::unique_ptr<MessageStore> store(new MessageStore(std::move(session)));
-    store->m_prepared.reset(new Prepared{db, std::move(*find), std::move(*upsert)});
+    store->m_prepared.reset(new Prepared{db, std::move(*find), std::move(*upsert), std::move(*add_pending),
+                                         std::move(*forget_pending)});
     return store;
   } catch (const Poco::Exception& e) {
     return fail(Errc::io, file.string() + ": " + e.displayText());
@@ -142,35 +163,110 @@ Result<std::optional<MessageRecord>> MessageStore::find(const std::string& partn
   return std::optional<MessageRecord>(std::move(record));
 }
 
-Status MessageStore::record(const MessageRecord& record) { return m_commits->submit(record); }
+Status MessageStore::record(const MessageRecord& record) {
+  const Write write{&record, nullptr};
+  return m_commits->submit(write);
+}
+
+Status MessageStore::add_pending_file(const PendingFile& file) {
+  const Write write{nullptr, &file};
+  return m_commits->submit(write);
+}
 
 std::size_t MessageStore::record_commits() const { return m_commits->rounds(); }
 
-void MessageStore::commit_rows(const std::vector<const MessageRecord*>& rows, std::vector<Status>& results) {
-  const std::lock_guard lock(m_mutex);
-  auto* db = m_prepared->db;
-  auto fail_all = [&](const payload::Error& error) { results.assign(rows.size(), fail(error)); };
-  if (auto begun = sqlite_exec(db, "BEGIN IMMEDIATE"); !begun) return fail_all(begun.error());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto& r = *rows[i];
-    const auto key = message_key(r.message_id);
+Status MessageStore::write_row(const MessageRecord& r) {
+  const auto key = message_key(r.message_id);
+  {
     SqliteStatement::Use upsert(m_prepared->upsert);
     upsert.text(1, r.message_id).text(2, key).text(3, r.partner).text(4, r.direction).text(5, r.received_at);
     upsert.integer(6, static_cast<std::int64_t>(r.size)).text(7, r.algorithms).text(8, r.mic);
     upsert.text(9, r.disposition).blob(10, r.mdn).text(11, r.file_path).text(12, r.status).text(13, r.error);
-    if (auto done = upsert.step(); !done) {
-      // A failed statement undoes only itself, unless SQLite had to give up the whole
-      // transaction (disk full, I/O error): then no row of this round is recorded.
-      if (sqlite3_get_autocommit(db) != 0) return fail_all(done.error());
-      results[i] = fail(done.error());
-      continue;
-    }
-    if (sqlite3_changes(db) == 0)
-      results[i] = fail(Errc::usage, "message store: " + r.message_id + " from " + r.partner + " is already processed");
+    if (auto done = upsert.step(); !done) return fail(done.error());
+    if (sqlite3_changes(m_prepared->db) == 0)
+      return fail(Errc::usage, "message store: " + r.message_id + " from " + r.partner + " is already processed");
   }
-  if (auto committed = sqlite_exec(db, "COMMIT"); !committed) {
-    (void)sqlite_exec(db, "ROLLBACK");
-    return fail_all(committed.error());
+  SqliteStatement::Use forget(m_prepared->forget_pending);
+  forget.text(1, r.partner).text(2, key);
+  if (auto done = forget.step(); !done) return fail(done.error());
+  return {};
+}
+
+Status MessageStore::write_pending(const PendingFile& file) {
+  const auto key = message_key(file.message_id);  // bound without a copy: must outlive step()
+  SqliteStatement::Use insert(m_prepared->add_pending);
+  insert.text(1, file.path).text(2, file.partner).text(3, key);
+  insert.integer(4, static_cast<std::int64_t>(file.device)).integer(5, static_cast<std::int64_t>(file.inode));
+  if (auto done = insert.step(); !done) return fail(done.error());
+  return {};
+}
+
+void MessageStore::commit_rows(const std::vector<const Write*>& writes, std::vector<Status>& results) {
+  const std::lock_guard lock(m_mutex);
+  auto* db = m_prepared->db;
+  auto fail_all = [&](const payload::Error& error) {
+    if (sqlite3_get_autocommit(db) == 0) (void)sqlite_exec(db, "ROLLBACK");  // never leave it open
+    results.assign(writes.size(), fail(error));
+  };
+  // A round of pending files only is written to the log without its own fsync: what it
+  // protects against is a process that dies (SIGKILL, a crash), and for that the write
+  // suffices; the next message row's commit syncs the log with it. Only a power loss in
+  // the milliseconds between a link and that commit could leave a file unlisted (stored
+  // twice on retry, never lost).
+  const bool pending_only =
+      std::all_of(writes.begin(), writes.end(), [](const Write* write) { return write->record == nullptr; });
+  if (pending_only) {
+    if (auto relaxed = sqlite_exec(db, "PRAGMA synchronous=NORMAL"); !relaxed) return fail_all(relaxed.error());
+  }
+  struct RestoreSync {
+    sqlite3* db;
+    bool relaxed;
+    ~RestoreSync() {
+      if (relaxed) (void)sqlite_exec(db, "PRAGMA synchronous=FULL");
+    }
+  } restore{db, pending_only};
+  if (auto begun = sqlite_exec(db, "BEGIN IMMEDIATE"); !begun) return fail_all(begun.error());
+  for (std::size_t i = 0; i < writes.size(); ++i) {
+    // Each write in a savepoint: one that fails (a row already processed) undoes all its
+    // statements and nothing else, unless SQLite had to give up the whole transaction
+    // (disk full, I/O error): then no write of this round is recorded.
+    if (auto saved = sqlite_exec(db, "SAVEPOINT write"); !saved) return fail_all(saved.error());
+    auto done = writes[i]->record ? write_row(*writes[i]->record) : write_pending(*writes[i]->pending);
+    if (sqlite3_get_autocommit(db) != 0) return fail_all(done ? payload::Error(Errc::io, "message store: transaction lost") : done.error());
+    if (!done) {
+      (void)sqlite_exec(db, "ROLLBACK TO write");
+      results[i] = std::move(done);
+    }
+    if (auto released = sqlite_exec(db, "RELEASE write"); !released) return fail_all(released.error());
+  }
+  if (auto committed = sqlite_exec(db, "COMMIT"); !committed) return fail_all(committed.error());
+}
+
+Result<std::vector<PendingFile>> MessageStore::pending_files() {
+  const std::lock_guard lock(m_mutex);
+  try {
+    std::vector<std::string> paths, partners, keys;
+    std::vector<Poco::Int64> devices, inodes;
+    *m_session << "SELECT path, partner, message_key, device, inode FROM inbox_pending ORDER BY path", into(paths),
+        into(partners), into(keys), into(devices), into(inodes), now;
+    std::vector<PendingFile> files;
+    for (std::size_t i = 0; i < paths.size(); ++i)
+      files.push_back(PendingFile{partners[i], keys[i], paths[i], static_cast<std::uint64_t>(devices[i]),
+                                  static_cast<std::uint64_t>(inodes[i])});
+    return files;
+  } catch (const Poco::Exception& e) {
+    return fail(Errc::io, "message store: " + e.displayText());
+  }
+}
+
+Status MessageStore::forget_pending_file(const std::string& path) {
+  std::string value = path;
+  const std::lock_guard lock(m_mutex);
+  try {
+    *m_session << "DELETE FROM inbox_pending WHERE path = ?", use(value), now;
+    return {};
+  } catch (const Poco::Exception& e) {
+    return fail(Errc::io, "message store: " + e.displayText());
   }
 }
 

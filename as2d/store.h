@@ -50,6 +50,20 @@ struct MessageRecord {
   int attempts = 1;                // how often the message was processed (failed ones come again)
 };
 
+// A payload about to be linked into an inbox (table `inbox_pending`), committed before the
+// link: when as2d stops between the link and the commit of the message's row, the file is
+// in the inbox but the message was never acknowledged, and its sender's retry would store
+// it a second time. The next start removes such files (recover_pending_files in
+// pending_files.h); the row of the message removes its entries in the same transaction.
+// The device and inode tell our file from another one that took the name meanwhile.
+struct PendingFile {
+  std::string partner;
+  std::string message_id;
+  std::string path;
+  std::uint64_t device = 0;
+  std::uint64_t inode = 0;
+};
+
 inline constexpr std::string_view delivery_pending = "pending";
 inline constexpr std::string_view delivery_delivered = "delivered";
 inline constexpr std::string_view delivery_given_up = "given_up";
@@ -84,7 +98,17 @@ public:
   // Inserts the row, or replaces a failed one (attempts + 1). A processed row is never
   // replaced: then Errc::usage. Returns once the row is committed (durable), possibly in
   // one transaction with rows other threads recorded meanwhile. Errors: io.
+  // Also forgets the message's pending files (a processed row makes its file final).
   [[nodiscard]] payload::Status record(const MessageRecord& record);
+
+  // Records a file about to be linked (shares commits as record() does). On return it
+  // survives the process; a round of pending files alone is not fsync'ed, the next row's
+  // commit syncs it (store.cpp, commit_rows). Errors: io.
+  [[nodiscard]] payload::Status add_pending_file(const PendingFile& file);
+  // The pending files whose message was not recorded (as2d stopped in between). Errors: io.
+  [[nodiscard]] payload::Result<std::vector<PendingFile>> pending_files();
+  // Forgets one pending file (its path), once it was dealt with. Errors: io.
+  [[nodiscard]] payload::Status forget_pending_file(const std::string& path);
 
   // Queues an asynchronous MDN (status pending, due now). Returns its id. Errors: io.
   [[nodiscard]] payload::Result<std::int64_t> enqueue_mdn(const MdnDelivery& delivery);
@@ -108,13 +132,20 @@ public:
 private:
   struct Prepared;
   explicit MessageStore(std::unique_ptr<Poco::Data::Session> session);
-  // One transaction for a round of rows: results[i] for rows[i].
-  void commit_rows(const std::vector<const MessageRecord*>& rows, std::vector<payload::Status>& results);
+  // What one round commits: a message row, or a pending file.
+  struct Write {
+    const MessageRecord* record = nullptr;
+    const PendingFile* pending = nullptr;
+  };
+  // One transaction for a round of writes: results[i] for writes[i].
+  void commit_rows(const std::vector<const Write*>& writes, std::vector<payload::Status>& results);
+  payload::Status write_row(const MessageRecord& row);
+  payload::Status write_pending(const PendingFile& file);
 
   std::unique_ptr<Poco::Data::Session> m_session;
   std::mutex m_mutex;  // the connection
   std::unique_ptr<Prepared> m_prepared;  // destroyed before the session
-  std::unique_ptr<GroupCommit<const MessageRecord>> m_commits;
+  std::unique_ptr<GroupCommit<const Write>> m_commits;
 };
 
 }  // namespace as2d

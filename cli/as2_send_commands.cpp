@@ -96,7 +96,10 @@ Result<as2d::Config> direct_config(const DirectArgs& a, const CommonOptions& com
   station.cert = a.cert;
   auto passphrase = load_passphrase(common);
   if (!passphrase) return fail(passphrase.error());
-  station.key_passphrase = *passphrase;
+  if (*passphrase) {
+    station.key_passphrase = as2d::Secret(**passphrase);
+    as2d::wipe(**passphrase);
+  }
   station.data_dir = a.data_dir.empty() ? default_data_dir() : std::filesystem::path(a.data_dir);
 
   as2d::PartnerConfig partner;
@@ -147,7 +150,7 @@ Result<as2d::Config> direct_config(const DirectArgs& a, const CommonOptions& com
       return fail(Errc::usage, "--user needs the password from --password-env or --password-file");
     auto password = password_from(a);
     if (!password) return fail(password.error());
-    partner.send_auth = std::make_pair(a.user, *password);
+    partner.send_auth = std::make_pair(a.user, as2d::Secret(*password));
   }
   config.partners.push_back(std::move(partner));
   return config;

@@ -33,6 +33,9 @@
 #include <sstream>
 #include <thread>
 
+#include <payload/cms/certificate.h>
+#include <payload/cms/private_key.h>
+
 #include "support/run.h"
 
 extern char** environ;
@@ -152,7 +155,9 @@ std::filesystem::path Setup::write(const std::string& file) const {
 
 InteropSetup::InteropSetup() : Setup(false) {
   const auto keys = interop_dir() / "keys";
-  station.set("as2_id", "PEER_B").set("key", (keys / "b.key").string()).set("cert", (keys / "b.crt").string());
+  // The shared vectors' key is readable by everyone: as2d takes a copy only it can read.
+  write_secret(dir / "b.key", payload::test::read_file(keys / "b.key"));
+  station.set("as2_id", "PEER_B").set("key", (dir / "b.key").string()).set("cert", (keys / "b.crt").string());
   partner("a")
       .set("as2_id", "PEER_A")
       .set("cert", (keys / "a.crt").string())
@@ -162,9 +167,15 @@ InteropSetup::InteropSetup() : Setup(false) {
       .set("require_encrypted", "no");
 }
 
-RawConnection::RawConnection(std::uint16_t port) {
+RawConnection::RawConnection(std::uint16_t port, const char* source) {
   m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   REQUIRE(m_fd >= 0);
+  if (source) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    REQUIRE(::inet_pton(AF_INET, source, &local.sin_addr) == 1);
+    REQUIRE(::bind(m_fd, reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0);
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
@@ -344,6 +355,48 @@ HttpReply https(std::uint16_t port, const std::filesystem::path& ca_file, const 
   for (const auto& [name, value] : response) reply.headers.emplace_back(name, value);
   Poco::StreamCopier::copyToString(in, reply.body);
   return reply;
+}
+
+void write_secret(const std::filesystem::path& file, const std::string& text) {
+  payload::test::write_file(file, text);
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+payload::as2::PackOptions signed_encrypted(const std::filesystem::path& dir, const std::string& signer,
+                                           const std::string& recipient, const std::string& from, const std::string& to) {
+  namespace cms = payload::cms;
+  auto key = cms::PrivateKey::load(dir / (signer + ".key"));
+  auto cert = cms::Certificate::load(dir / (signer + ".crt"));
+  auto recipient_cert = cms::Certificate::load(dir / (recipient + ".crt"));
+  REQUIRE(key);
+  REQUIRE(cert);
+  REQUIRE(recipient_cert);
+  payload::as2::PackOptions options;
+  options.headers.from = from;
+  options.headers.to = to;
+  options.content_type = "application/edi-x12";
+  options.mdn = payload::as2::MdnRequest{"mdn@partner.example", {cms::DigestAlg::sha256}, "", {}};
+  options.sign = payload::as2::SignSpec{cms::Identity{*cert, *key}, {}, {}};
+  options.encrypt = payload::as2::EncryptSpec{{*recipient_cert}, {}};
+  return options;
+}
+
+std::set<std::string> names_in(const std::filesystem::path& dir) {
+  std::set<std::string> names;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file()) names.insert(it->path().filename().string());
+  }
+  return names;
+}
+
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return done();
 }
 
 std::uint16_t free_port() {

@@ -6,13 +6,17 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <sys/types.h>
 #include <utility>
 #include <vector>
+
+#include <payload/as2/pack.h>
 
 #include "support/temp_dir.h"
 
@@ -34,6 +38,12 @@ void make_identity(const std::filesystem::path& dir, const std::string& name, co
 
 // A TLS server certificate for 127.0.0.1 (subjectAltName IP:127.0.0.1, DNS:localhost).
 void make_tls_identity(const std::filesystem::path& dir, const std::string& name);
+
+// Options for a message from `from` to `to`, signed with SIGNER.key/SIGNER.crt and
+// encrypted to RECIPIENT.crt (files in `dir`), application/edi-x12, a signed synchronous
+// MDN with SHA-256 requested.
+payload::as2::PackOptions signed_encrypted(const std::filesystem::path& dir, const std::string& signer,
+                                           const std::string& recipient, const std::string& from, const std::string& to);
 
 // One [section] of an INI file, keys in order.
 struct IniSection {
@@ -110,7 +120,8 @@ HttpReply https(std::uint16_t port, const std::filesystem::path& ca_file, const 
 HttpReply http(std::uint16_t port, const std::string& method, const std::string& path, const Headers& headers = {},
                const std::string& body = {}, bool chunked = false);
 
-// The interop vectors' receiver: our station is PEER_B (keys/b.key, b.crt), partner "a" is
+// The interop vectors' receiver: our station is PEER_B (keys/b.key, copied into the test's
+// directory with mode 0600, b.crt), partner "a" is
 // PEER_A (keys/a.crt) and may use every algorithm the vectors use (MD5, SHA-1, 3DES
 // listed explicitly); unsigned and unencrypted messages are allowed.
 struct InteropSetup : Setup {
@@ -120,7 +131,8 @@ struct InteropSetup : Setup {
 // A raw TCP connection to 127.0.0.1:port (for requests a well-behaved client never sends).
 class RawConnection final {
 public:
-  explicit RawConnection(std::uint16_t port);
+  // `source`: the local address to connect from (another 127.x.y.z stands for another client).
+  explicit RawConnection(std::uint16_t port, const char* source = nullptr);
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;
@@ -135,6 +147,16 @@ private:
 
 // The request line and headers of a POST to /as2 (CRLF), ending with the empty line.
 std::string request_head(const Headers& headers, const std::string& framing);
+
+// Writes a secret's file (a passphrase, a password) readable by its owner only, as as2d
+// wants it (allow_insecure_key_permissions).
+void write_secret(const std::filesystem::path& file, const std::string& text);
+
+// The names of the regular files in `dir` (none when it does not exist).
+std::set<std::string> names_in(const std::filesystem::path& dir);
+
+// Polls `done` every 100 ms until it holds or `timeout` passes; returns its last answer.
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 // A port on 127.0.0.1 that was free a moment ago (for a receiver that starts later).
 std::uint16_t free_port();

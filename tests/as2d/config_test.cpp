@@ -2,10 +2,12 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <new>
 
 #include "as2d_fixture.h"
 #include "config_loader.h"
 #include "config_values.h"
+#include "secret.h"
 
 using namespace as2d;
 using namespace as2d::test;
@@ -69,7 +71,7 @@ TEST_CASE("the default policy is SHA-2 and AES only") {
 
 TEST_CASE("loader: defaults, relative paths, secrets from a file and from the environment") {
   Setup setup;
-  payload::test::write_file(setup.dir / "pass.txt", "s3cret\n");
+  write_secret(setup.dir / "pass.txt", "s3cret\n");
   setup.station.set("key_passphrase_file", "pass.txt").set("data_dir", "var/as2d");
   setup.partner("acme")
       .set("as2_id", "ACME EDI")
@@ -83,7 +85,8 @@ TEST_CASE("loader: defaults, relative paths, secrets from a file and from the en
     return std::nullopt;
   });
   REQUIRE(config);
-  CHECK(config->station.key_passphrase == "s3cret");
+  REQUIRE(config->station.key_passphrase);
+  CHECK(config->station.key_passphrase->str() == "s3cret");
   CHECK(config->station.data_dir == setup.dir.path() / "var" / "as2d");
   CHECK(config->station.limits.max_body_size == 64u << 20);
   REQUIRE(config->partners.size() == 1);
@@ -220,7 +223,7 @@ TEST_CASE("check-config refuses a broken configuration with one clear line") {
   SECTION("an encrypted key and a wrong passphrase") {
     openssl({"pkey", "-in", (setup.dir / "station.key").string(), "-aes256", "-passout", "pass:right", "-out",
              (setup.dir / "station-enc.key").string()});
-    payload::test::write_file(setup.dir / "wrong.txt", "wrong\n");
+    write_secret(setup.dir / "wrong.txt", "wrong\n");
     setup.station.set("key", (setup.dir / "station-enc.key").string()).set("key_passphrase_file", "wrong.txt");
     check_refused(setup, "station-enc.key");
   }
@@ -235,11 +238,58 @@ TEST_CASE("check-config accepts an encrypted station key with the right passphra
   Setup setup;
   openssl({"pkey", "-in", (setup.dir / "station.key").string(), "-aes256", "-passout", "pass:right", "-out",
            (setup.dir / "station-enc.key").string()});
-  payload::test::write_file(setup.dir / "pass.txt", "right\n");
+  write_secret(setup.dir / "pass.txt", "right\n");
   setup.station.set("key", (setup.dir / "station-enc.key").string()).set("key_passphrase_file", "pass.txt");
   const auto result = run_as2d({"--check-config", setup.write().string()});
   INFO(result.err);
   CHECK(result.exit_code == 0);
+}
+
+TEST_CASE("a private key or a passphrase file other users can read is refused unless allowed") {
+  Setup setup;
+  openssl({"pkey", "-in", (setup.dir / "station.key").string(), "-aes256", "-passout", "pass:right", "-out",
+           (setup.dir / "station-enc.key").string()});
+  write_secret(setup.dir / "pass.txt", "right\n");
+  setup.station.set("key", (setup.dir / "station-enc.key").string()).set("key_passphrase_file", "pass.txt");
+  namespace fs = std::filesystem;
+  const auto world_readable = fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read;
+  auto check = [&](const std::string& expected) {
+    const auto result = run_as2d({"--check-config", setup.write().string()});
+    INFO(result.err);
+    if (expected.empty()) {
+      CHECK(result.exit_code == 0);
+      return;
+    }
+    CHECK(result.exit_code == 78);
+    CHECK(result.err.find(expected) != std::string::npos);
+    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+    // The daemon does not start either.
+    CHECK(run_as2d({"--config", setup.write().string()}).exit_code == 78);
+  };
+  SECTION("the key") {
+    fs::permissions(setup.dir / "station-enc.key", world_readable);
+    check("[station] key: " + (setup.dir / "station-enc.key").string() +
+          " is accessible by other users (mode 0644): chmod o-rwx it, or set [station] allow_insecure_key_permissions = yes");
+    // The group may read it (a service group).
+    fs::permissions(setup.dir / "station-enc.key", fs::perms::owner_read | fs::perms::group_read);
+    check("");
+  }
+  SECTION("the passphrase file") {
+    fs::permissions(setup.dir / "pass.txt", world_readable);
+    check("[station] key_passphrase_file: " + (setup.dir / "pass.txt").string() + " is accessible by other users (mode 0644)");
+  }
+  SECTION("the TLS key") {
+    make_tls_identity(setup.dir.path(), "tls");
+    fs::permissions(setup.dir / "tls.key", world_readable);
+    setup.station.set("tls", "on").set("tls_cert", (setup.dir / "tls.crt").string()).set("tls_key", (setup.dir / "tls.key").string());
+    check("[station] tls_key: " + (setup.dir / "tls.key").string() + " is accessible by other users (mode 0644)");
+  }
+  SECTION("allowed when told to") {
+    fs::permissions(setup.dir / "station-enc.key", world_readable);
+    fs::permissions(setup.dir / "pass.txt", world_readable);
+    setup.station.set("allow_insecure_key_permissions", "yes");
+    check("");
+  }
 }
 
 TEST_CASE("as2d refuses conflicting or missing options") {
@@ -249,4 +299,35 @@ TEST_CASE("as2d refuses conflicting or missing options") {
   const auto help = run_as2d({"--help"});
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("--check-config") != std::string::npos);
+}
+
+TEST_CASE("secrets wipe their bytes when destroyed, overwritten or moved from") {
+  // A short secret lives inside the object (the short-string buffer): its storage is ours
+  // to look at after the destructor ran.
+  const std::string text = "pass-phrase-9";  // short enough for the in-object buffer
+  alignas(Secret) unsigned char storage[sizeof(Secret)];
+  auto contains_text = [&] {
+    return std::search(storage, storage + sizeof storage, text.begin(), text.end()) != storage + sizeof storage;
+  };
+  auto* secret = new (storage) Secret(text);
+  CHECK(secret->str() == text);
+  CHECK(contains_text());
+  secret->~Secret();
+  CHECK_FALSE(contains_text());
+
+  secret = new (storage) Secret(text);
+  Secret moved(std::move(*secret));
+  CHECK(moved.str() == text);
+  CHECK_FALSE(contains_text());  // the moved-from object keeps nothing
+  *secret = Secret(text);
+  *secret = Secret("other");
+  CHECK_FALSE(contains_text());  // overwritten
+  secret->~Secret();
+
+  std::string buffer = "a long passphrase that does not fit into the short-string buffer";
+  const auto* bytes = buffer.data();
+  const auto capacity = buffer.capacity();
+  wipe(buffer);
+  CHECK(buffer.empty());
+  CHECK(std::all_of(bytes, bytes + capacity, [](char c) { return c == 0; }));
 }

@@ -11,7 +11,7 @@ using namespace as2d::test;
 
 namespace {
 
-std::vector<std::string> names_in(const std::filesystem::path& dir) {
+std::vector<std::string> entries_in(const std::filesystem::path& dir) {
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
@@ -59,7 +59,7 @@ TEST_CASE("publishing: the file appears whole, under a new name when taken") {
   CHECK(payload::test::read_file(first) == "one");
   CHECK(payload::test::read_file(second) == "two");
   CHECK(payload::test::read_file(third) == "three");
-  CHECK(names_in(dir.path()) == std::vector<std::string>{"README", "README-1", "invoice-1.x12", "invoice-2.x12", "invoice.x12"});
+  CHECK(entries_in(dir.path()) == std::vector<std::string>{"README", "README-1", "invoice-1.x12", "invoice-2.x12", "invoice.x12"});
   struct stat st {};
   REQUIRE(::stat(first.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0640);
@@ -72,10 +72,10 @@ TEST_CASE("a writer dropped before publish leaves nothing behind") {
     REQUIRE(file);
     REQUIRE(file->write(std::string(100000, 'x')));
     // An unnamed temporary (O_TMPFILE) shows nothing; a named one is hidden.
-    for (const auto& name : names_in(dir.path())) CHECK(name.starts_with(".as2d-"));
-    CHECK(names_in(dir.path()).size() <= 1);
+    for (const auto& name : entries_in(dir.path())) CHECK(name.starts_with(".as2d-"));
+    CHECK(entries_in(dir.path()).size() <= 1);
   }
-  CHECK(names_in(dir.path()).empty());
+  CHECK(entries_in(dir.path()).empty());
 }
 
 TEST_CASE("unpublish removes a published file; stale temporaries are swept, nothing else") {
@@ -87,7 +87,7 @@ TEST_CASE("unpublish removes a published file; stale temporaries are swept, noth
   payload::test::write_file(dir / "keep.part", "mine");
   payload::test::write_file(dir / ".as2d-keep", "mine too");
   CHECK(remove_stale_temporaries(dir.path()) == 1);
-  CHECK(names_in(dir.path()) == std::vector<std::string>{".as2d-keep", "keep.part"});
+  CHECK(entries_in(dir.path()) == std::vector<std::string>{".as2d-keep", "keep.part"});
 }
 
 TEST_CASE("directories are created with their parents; a file in the way is an error") {

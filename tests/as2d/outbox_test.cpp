@@ -53,24 +53,6 @@ void drop(const std::filesystem::path& outbox, const std::string& name, const st
   std::filesystem::rename(outbox / ("." + name + ".tmp"), outbox / name);
 }
 
-std::set<std::string> names_in(const std::filesystem::path& dir) {
-  std::set<std::string> names;
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file()) names.insert(it->path().filename().string());
-  }
-  return names;
-}
-
-bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = 60s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return done();
-}
-
 }  // namespace
 
 TEST_CASE("outbox: files go to the partner, land in sent/ with their MDNs, byte for byte") {

@@ -547,7 +547,7 @@ TEST_CASE("send: HTTP basic authentication towards the partner, the password fro
   s.a_partner.set("url", "http://127.0.0.1:" + std::to_string(b.port()) + "/as2").set("send_user", "peer-a");
 
   SECTION("the right password from a file: processed") {
-    payload::test::write_file(s.b.dir / "password", "open sesame\n");
+    write_secret(s.b.dir / "password", "open sesame\n");
     s.a_partner.set("send_password_file", (s.b.dir / "password").string());
     const auto sent = send(s.write_a(), "b", {file.string()});
     CHECK(sent.exit_code == 0);

@@ -2,6 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include "as2d_fixture.h"
+#include "audit.h"
+#include "inbox.h"
+#include "pending_files.h"
 #include "store.h"
 
 using namespace as2d;
@@ -77,4 +80,55 @@ TEST_CASE("store: rows survive reopening") {
   REQUIRE(store);
   CHECK((*(*store)->find("acme", "in", "<keep@h>")).has_value());
   CHECK_FALSE(MessageStore::open(dir / "missing-dir" / "as2d.sqlite"));
+}
+
+TEST_CASE("store: a file linked before a crash is removed at the next start unless its message was recorded") {
+  TempDir dir;
+  const auto inbox = dir / "inbox";
+  std::filesystem::create_directories(inbox);
+  auto pending = [&](const std::string& name, const std::string& message_id) {
+    auto file = InboxFile::create(inbox);
+    REQUIRE(file);
+    REQUIRE(file->write(std::string_view(name)));
+    PendingFile entry;
+    auto path = file->publish(name, [&](const std::filesystem::path& target, std::uint64_t device, std::uint64_t inode) {
+      entry = PendingFile{"acme", message_id, target.string(), device, inode};
+      return payload::Status{};
+    });
+    REQUIRE(path);
+    return entry;
+  };
+  {
+    auto store = MessageStore::open(dir / "as2d.sqlite");
+    REQUIRE(store);
+    // Linked, then "as2d stopped" before the row: the entry stays.
+    REQUIRE((*store)->add_pending_file(pending("lost.x12", "<lost@a>")));
+    // Linked and recorded: the row forgets the entry in its transaction.
+    REQUIRE((*store)->add_pending_file(pending("kept.x12", "<kept@a>")));
+    auto kept = row("<kept@a>", "processed");
+    kept.file_path = (inbox / "kept.x12").string();
+    REQUIRE((*store)->record(kept));
+    // An entry whose name another file took since (ours was taken away, another inode)
+    // touches nothing.
+    auto foreign = pending("foreign.x12", "<foreign@a>");
+    std::filesystem::rename(inbox / "foreign.x12", dir / "taken-away.x12");
+    payload::test::write_file(inbox / "foreign.x12", "not ours");
+    REQUIRE((*store)->add_pending_file(foreign));
+    auto left = (*store)->pending_files();
+    REQUIRE(left);
+    CHECK(left->size() == 2);
+  }
+  auto store = MessageStore::open(dir / "as2d.sqlite");
+  REQUIRE(store);
+  auto audit = AuditLog::open(dir / "audit.log");
+  REQUIRE(audit);
+  auto removed = recover_pending_files(**store, **audit);
+  REQUIRE(removed);
+  CHECK(*removed == 1);
+  CHECK(names_in(inbox) == std::set<std::string>{"foreign.x12", "kept.x12"});
+  CHECK(payload::test::read_file(inbox / "foreign.x12") == "not ours");
+  CHECK(payload::test::read_file(dir / "audit.log").find("\"unacknowledged_file_removed\"") != std::string::npos);
+  auto left = (*store)->pending_files();
+  REQUIRE(left);
+  CHECK(left->empty());
 }
