@@ -21,5 +21,9 @@ void register_as2_commands(CLI::App& app, int& exit_code);
 void register_as2_send_commands(CLI::App& as2, int& exit_code);
 // `payload mdn verify`: AS2 receipts.
 void register_mdn_commands(CLI::App& app, int& exit_code);
+// `payload hook run|check`: file-transfer hooks with their own exit codes (docs/hooks.md).
+void register_hook_commands(CLI::App& app, int& exit_code);
+// `payload sig sign|verify` (raw RSA signatures) and `payload verify` (any signature).
+void register_sig_commands(CLI::App& app, int& exit_code);
 
 }  // namespace payload::cli

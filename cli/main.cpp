@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   payload::cli::register_as2_commands(app, exit_code);
   payload::cli::register_as2_send_commands(*app.get_subcommand("as2"), exit_code);
   payload::cli::register_mdn_commands(app, exit_code);
+  payload::cli::register_hook_commands(app, exit_code);
+  payload::cli::register_sig_commands(app, exit_code);
 
   try {
     app.parse(argc, argv);
