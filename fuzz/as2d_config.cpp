@@ -29,7 +29,12 @@ std::optional<std::string> environment(const std::string& name) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
-  std::filesystem::copy(payload::fuzz::interop_keys_dir(), config_file().dir() / "keys");
+  // File by file: a copied directory would keep the read-only mode of ../shared in CI,
+  // and the scratch directory could not be removed by a user other than root.
+  const auto keys = config_file().dir() / "keys";
+  std::filesystem::create_directory(keys);
+  for (const auto& entry : std::filesystem::directory_iterator(payload::fuzz::interop_keys_dir()))
+    std::filesystem::copy_file(entry.path(), keys / entry.path().filename());
   return 0;
 }
 
