@@ -58,7 +58,7 @@ struct MessageRecord {
 // The device and inode tell our file from another one that took the name meanwhile.
 struct PendingFile {
   std::string partner;
-  std::string message_id;
+  std::string message_id;  // read back from the store: its message_key, without angle brackets
   std::string path;
   std::uint64_t device = 0;
   std::uint64_t inode = 0;
