@@ -2,6 +2,7 @@
 #include "as2_handler.h"
 
 #include <Poco/Net/HTTPRequest.h>
+#include <Poco/String.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/StreamSocket.h>
 #include <sys/socket.h>
@@ -9,10 +10,21 @@
 #include <cerrno>
 
 #include "receiver.h"
+#include "secret.h"
 
 namespace as2d {
 
 namespace {
+
+// The partner's basic-auth credentials (base64, as good as the password) are wiped from
+// our copy of the headers and from POCO's request once the receiver has checked them.
+// POCO's socket buffer, which held the raw request, is out of reach.
+void wipe_authorization(HeaderList& headers, Poco::Net::HTTPServerRequest& request) {
+  for (auto& [name, value] : headers)
+    if (Poco::icompare(name, "Authorization") == 0) wipe(value);
+  // NameValueCollection hands out only const references; the object itself is not const.
+  if (request.has("Authorization")) wipe(const_cast<std::string&>(request.get("Authorization")));
+}
 
 // Bodies of requests answered early (unknown partner, authentication) are read and
 // discarded up to this much, so the client reads our answer instead of a connection
@@ -69,6 +81,7 @@ void As2Handler::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPSe
   PocoRequestBody body(request);
   Receiver receiver(state());
   const auto answer = receiver.receive(headers, body);
+  wipe_authorization(headers, request);
 
   // The MDN's Date replaces the one POCO put there (one Date field).
   send_answer(request, response, answer.status, answer.headers, answer.body, answer.close);

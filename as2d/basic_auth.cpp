@@ -23,9 +23,9 @@ std::string_view auth_result_name(AuthResult result) noexcept {
   return "wrong";
 }
 
-AuthResult check_basic_auth(const std::optional<std::string>& authorization, const BasicAuth& expected) {
+AuthResult check_basic_auth(const std::optional<Secret>& authorization, const BasicAuth& expected) {
   if (!authorization) return AuthResult::missing;
-  std::string_view value = *authorization;
+  std::string_view value = authorization->view();
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   constexpr std::string_view scheme = "basic ";
   if (value.size() < scheme.size() ||

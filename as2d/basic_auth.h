@@ -16,6 +16,6 @@ enum class AuthResult { ok, missing, malformed, too_long, wrong };
 
 // Checks an Authorization header value against the partner's user and hash. The user
 // comparison and the hash check both run whatever the user, so timing tells nothing.
-[[nodiscard]] AuthResult check_basic_auth(const std::optional<std::string>& authorization, const BasicAuth& expected);
+[[nodiscard]] AuthResult check_basic_auth(const std::optional<Secret>& authorization, const BasicAuth& expected);
 
 }  // namespace as2d

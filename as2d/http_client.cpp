@@ -3,13 +3,13 @@
 
 #include <Poco/Exception.h>
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPBasicCredentials.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/IPAddress.h>
 #include <Poco/URI.h>
+#include <payload/mime/base64.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -18,6 +18,7 @@
 #include <memory>
 
 #include "openssl_util.h"
+#include "secret.h"
 
 namespace as2d {
 
@@ -26,6 +27,40 @@ using payload::fail;
 using payload::Result;
 
 namespace {
+
+// A string that starts on the heap, so that moving it into a Secret moves the buffer
+// itself (a short string would leave its bytes in the moved-from object).
+std::string heap_string(std::size_t size) {
+  std::string text;
+  text.reserve(std::max<std::size_t>(size, 32));
+  return text;
+}
+
+// "Basic base64(user:password)" (RFC 7617), built only in buffers that are wiped
+// (POCO's HTTPBasicCredentials keeps copies of the password it never wipes).
+Secret basic_authorization(const std::string& user, const Secret& password) {
+  std::string joined = heap_string(user.size() + 1 + password.size());
+  joined.append(user).append(1, ':').append(password.str());
+  const Secret credentials(std::move(joined));
+  std::string encoded = payload::mime::base64_encode(credentials.view(), 0);
+  std::string header = heap_string(6 + encoded.size());
+  header.append("Basic ").append(encoded);
+  wipe(encoded);
+  return Secret(std::move(header));
+}
+
+// Wipes POCO's copy of the Authorization header when the request object is done with,
+// whichever way the exchange ends.
+struct AuthorizationWiper {
+  Poco::Net::HTTPRequest& request;
+  explicit AuthorizationWiper(Poco::Net::HTTPRequest& r) : request(r) {}
+  AuthorizationWiper(const AuthorizationWiper&) = delete;
+  AuthorizationWiper& operator=(const AuthorizationWiper&) = delete;
+  ~AuthorizationWiper() {
+    // NameValueCollection hands out only const references; the object itself is not const.
+    if (request.has("Authorization")) wipe(const_cast<std::string&>(request.get("Authorization")));
+  }
+};
 
 // A reply body larger than this is no MDN and no error page: refused, so that a hostile
 // server cannot make us buffer without end.
@@ -99,7 +134,8 @@ Result<PostReply> http_post(const PostRequest& request) {
   const std::string target = uri.getPathAndQuery().empty() ? "/" : uri.getPathAndQuery();
   Poco::Net::HTTPRequest http(Poco::Net::HTTPRequest::HTTP_POST, target, Poco::Net::HTTPMessage::HTTP_1_1);
   for (const auto& [name, value] : request.headers) http.set(name, value);
-  if (request.basic_auth) Poco::Net::HTTPBasicCredentials(request.basic_auth->first, request.basic_auth->second.str()).authenticate(http);
+  const AuthorizationWiper wiper(http);
+  if (request.basic_auth) http.set("Authorization", basic_authorization(request.basic_auth->first, request.basic_auth->second).str());
   http.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
   http.setKeepAlive(false);
 

@@ -37,7 +37,7 @@ struct RequestFields {
   bool mdn_requested = false;            // Disposition-Notification-To present (i05 8.3)
   std::optional<std::string> options;    // Disposition-Notification-Options
   std::optional<std::string> async_url;  // Receipt-Delivery-Option (i05 8.3)
-  std::optional<std::string> authorization;
+  std::optional<Secret> authorization;  // wiped with the fields
 };
 
 std::string trimmed(std::string value) {
@@ -61,7 +61,7 @@ RequestFields read_fields(const HeaderList& headers) {
   fields.mdn_requested = as2::find_field(headers, "Disposition-Notification-To").has_value();
   fields.options = as2::find_field(headers, "Disposition-Notification-Options");
   fields.async_url = as2::find_field(headers, "Receipt-Delivery-Option");
-  fields.authorization = as2::find_field(headers, "Authorization");
+  if (auto authorization = as2::find_field(headers, "Authorization")) fields.authorization.emplace(std::move(*authorization));
   return fields;
 }
 

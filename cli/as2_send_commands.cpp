@@ -96,10 +96,7 @@ Result<as2d::Config> direct_config(const DirectArgs& a, const CommonOptions& com
   station.cert = a.cert;
   auto passphrase = load_passphrase(common);
   if (!passphrase) return fail(passphrase.error());
-  if (*passphrase) {
-    station.key_passphrase = as2d::Secret(**passphrase);
-    as2d::wipe(**passphrase);
-  }
+  if (*passphrase) station.key_passphrase = std::move(**passphrase);
   station.data_dir = a.data_dir.empty() ? default_data_dir() : std::filesystem::path(a.data_dir);
 
   as2d::PartnerConfig partner;

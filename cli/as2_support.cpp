@@ -35,7 +35,7 @@ Result<std::vector<cms::Identity>> load_as2_identities(const std::vector<std::st
                                  std::to_string(certs.size()) + " certificates)");
   auto passphrase = load_passphrase(common);
   if (!passphrase) return fail(passphrase.error());
-  const std::optional<std::string_view> pass = *passphrase ? std::optional<std::string_view>(**passphrase) : std::nullopt;
+  const std::optional<std::string_view> pass = *passphrase ? std::optional<std::string_view>((*passphrase)->view()) : std::nullopt;
   std::vector<cms::Identity> identities;
   for (std::size_t i = 0; i < keys.size(); ++i) {
     auto cert = cms::Certificate::load(certs[i]);

@@ -43,30 +43,30 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool with_pas
 }
 
 namespace {
-std::string first_line(std::string text) {
-  const auto end = text.find_first_of("\r\n");
-  if (end != std::string::npos) text.resize(end);
-  return text;
+// The first line of a secret, in its own buffer (the rest of the buffer is wiped with it).
+Secret first_line(std::string text) {
+  Secret whole(std::move(text));
+  return Secret(whole.view().substr(0, whole.view().find_first_of("\r\n")));
 }
 }  // namespace
 
-Result<std::optional<std::string>> load_passphrase(const CommonOptions& options) {
+Result<std::optional<Secret>> load_passphrase(const CommonOptions& options) {
   if (!options.passphrase_file.empty()) {
     auto text = io::read_file(options.passphrase_file);
     if (!text) return fail(text.error());
-    return std::optional<std::string>(first_line(std::move(*text)));
+    return std::optional<Secret>(first_line(std::move(*text)));
   }
   if (options.passphrase_fd >= 0) {
     auto text = io::read_all(options.passphrase_fd);
     if (!text) return fail(text.error().with_context("passphrase fd " + std::to_string(options.passphrase_fd)));
-    return std::optional<std::string>(first_line(std::move(*text)));
+    return std::optional<Secret>(first_line(std::move(*text)));
   }
   if (!options.passphrase_env.empty()) {
     const char* value = std::getenv(options.passphrase_env.c_str());
     if (!value) return fail(Errc::usage, "environment variable " + options.passphrase_env + " is not set");
-    return std::optional<std::string>(first_line(value));
+    return std::optional<Secret>(first_line(value));
   }
-  return std::optional<std::string>();
+  return std::optional<Secret>();
 }
 
 Result<pgp::Keyring> open_keyring(const CommonOptions& options) {

@@ -12,6 +12,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <payload/core/error.h>
+#include <payload/core/secret.h>
 #include <payload/io/file.h>
 #include <payload/pgp/keyring.h>
 #include <payload/pgp/signature.h>
@@ -47,7 +48,7 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool with_pas
 
 // The passphrase from --passphrase-file, --passphrase-fd or --passphrase-env (first line,
 // without its line end); none when no source was given.
-Result<std::optional<std::string>> load_passphrase(const CommonOptions& options);
+Result<std::optional<Secret>> load_passphrase(const CommonOptions& options);
 
 // Opens the keyring named by --home (or the default).
 Result<pgp::Keyring> open_keyring(const CommonOptions& options);

@@ -134,7 +134,8 @@ int run_import(const ImportArgs& args) {
     if (!in) return report_error(in.error(), args.common);
     auto bytes = io::read_all(in->input().fd);
     if (!bytes) return report_error(bytes.error().with_context(file), args.common);
-    auto report = pgp::import_keys(*keyring, *bytes, *passphrase);
+    const Secret key_data(std::move(*bytes));  // may be secret keys: wiped when done
+    auto report = pgp::import_keys(*keyring, key_data, *passphrase);
     if (!report) return report_error(report.error().with_context(file == "-" ? "standard input" : file), args.common);
     if (args.common.json) {
       auto o = json_object();
@@ -179,21 +180,22 @@ int run_export(const ExportArgs& args) {
   options.secret = args.secret;
   options.armor = !args.binary;
   options.passphrase = *passphrase;
-  auto bytes = pgp::export_keys(*keyring, options);
-  if (!bytes) return report_error(bytes.error(), args.common);
+  auto exported = pgp::export_keys(*keyring, options);
+  if (!exported) return report_error(exported.error(), args.common);
+  const std::optional<Secret> bytes(std::move(*exported));  // secret keys with --secret: wiped when done
   if (args.common.json && (args.output.empty() || args.output == "-")) {
     // stdout carries the JSON result, so the key travels inside it.
     if (args.binary) return report_error(Error(Errc::usage, "--json with --binary needs -o FILE"), args.common);
     auto o = json_object();
     o->set("ok", true);
     o->set("secret", args.secret);
-    o->set("key", *bytes);
+    o->set("key", bytes->str());  // POCO's JSON copy is not wiped
     print_json(o);
     return exit_ok;
   }
   auto target = OutputTarget::open(args.output, args.force, false);
   if (!target) return report_error(target.error(), args.common);
-  if (auto status = io::write_all(target->output().fd, *bytes); !status) return report_error(status.error().with_context(target->name()), args.common);
+  if (auto status = io::write_all(target->output().fd, bytes->view()); !status) return report_error(status.error().with_context(target->name()), args.common);
   if (auto status = target->commit(); !status) return report_error(status.error(), args.common);
   if (args.common.json) {
     auto o = json_object();

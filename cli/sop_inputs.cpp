@@ -59,8 +59,8 @@ Done check_designator(const std::string& argument) {
 
 bool is_trailing_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-std::string without_trailing_space(std::string text) {
-  while (!text.empty() && is_trailing_space(text.back())) text.pop_back();
+std::string_view trailing_space_removed(std::string_view text) {
+  while (!text.empty() && is_trailing_space(text.back())) text.remove_suffix(1);
   return text;
 }
 
@@ -184,10 +184,11 @@ Outcome<std::optional<IndirectOutput>> open_optional_output(const std::optional<
   return std::optional<IndirectOutput>(std::move(*out));
 }
 
-Outcome<std::string> read_new_password(const std::string& argument) {
+Outcome<Secret> read_new_password(const std::string& argument) {
   auto content = read_indirect(argument);
-  if (!content) return content;
-  std::string password = without_trailing_space(std::move(*content));
+  if (!content) return tl::unexpected(content.error());
+  const Secret read(std::move(*content));
+  Secret password(trailing_space_removed(read.view()));
   if (!is_utf8(password)) return failure(exit_password_not_human_readable, argument + ": the password is not UTF-8 text");
   if (password.empty()) return failure(exit_password_not_human_readable, argument + ": the password is empty");
   if (has_control_characters(password))
@@ -195,17 +196,18 @@ Outcome<std::string> read_new_password(const std::string& argument) {
   return password;
 }
 
-Outcome<std::vector<std::string>> read_password_candidates(const std::vector<std::string>& arguments) {
-  std::vector<std::string> candidates;
-  const auto add = [&](std::string password) {
+Outcome<std::vector<Secret>> read_password_candidates(const std::vector<std::string>& arguments) {
+  std::vector<Secret> candidates;
+  const auto add = [&](std::string_view password) {
     if (password.empty() || !passable(password)) return;
-    if (std::find(candidates.begin(), candidates.end(), password) == candidates.end()) candidates.push_back(std::move(password));
+    if (std::find(candidates.begin(), candidates.end(), Secret(password)) == candidates.end()) candidates.emplace_back(password);
   };
   for (const auto& argument : arguments) {
     auto content = read_indirect(argument);
     if (!content) return tl::unexpected(content.error());
-    add(*content);
-    add(without_trailing_space(*content));
+    const Secret read(std::move(*content));
+    add(read.view());
+    add(trailing_space_removed(read.view()));
   }
   return candidates;
 }
@@ -272,7 +274,7 @@ Outcome<std::vector<Material>> read_materials(const std::vector<std::string>& ar
 
 bool holds_secret_key(const std::vector<Material>& materials) {
   for (const auto& m : materials) {
-    if (m.data.find("-----BEGIN PGP PRIVATE KEY BLOCK-----") != std::string::npos) return true;
+    if (m.data.view().find("-----BEGIN PGP PRIVATE KEY BLOCK-----") != std::string::npos) return true;
     if (pgp::starts_armored(m.data)) continue;
     auto packets = pgp::split_packets(m.data);
     if (packets && std::any_of(packets->begin(), packets->end(), [](const pgp::Packet& p) {
@@ -368,7 +370,7 @@ Outcome<std::vector<Imported>> Session::import_all(const std::vector<Material>& 
   return imported;
 }
 
-Done Session::unlock_signing_keys(const std::vector<std::string>& fingerprints, const std::vector<std::string>& passwords) {
+Done Session::unlock_signing_keys(const std::vector<std::string>& fingerprints, const std::vector<Secret>& passwords) {
   for (const auto& fpr : fingerprints) {
     auto key = pgp::find_key(m_keyring, fpr, true);
     if (!key) return failure(exit_unspecified, key.error());
@@ -376,7 +378,7 @@ Done Session::unlock_signing_keys(const std::vector<std::string>& fingerprints, 
       return failure(exit_key_cannot_sign, fpr + ": this key cannot sign (no usable signing key: expired, revoked or without the capability)");
 
     // A signature over nothing, to /dev/null: the agent keeps the key unlocked afterwards.
-    std::vector<std::optional<std::string>> attempts;
+    std::vector<std::optional<Secret>> attempts;
     attempts.emplace_back();
     for (const auto& p : passwords) attempts.emplace_back(p);
     bool unlocked = false;

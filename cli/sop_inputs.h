@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <payload/core/secret.h>
 #include <payload/io/file.h>
 #include <payload/pgp/keyring.h>
 
@@ -44,10 +45,10 @@ Outcome<std::optional<IndirectOutput>> open_optional_output(const std::optional<
 // A password for something new (encrypt --with-password, generate-key
 // --with-key-password): UTF-8 without control characters, trailing whitespace removed.
 // Error 31 otherwise.
-Outcome<std::string> read_new_password(const std::string& argument);
+Outcome<Secret> read_new_password(const std::string& argument);
 // Passwords to try on existing material: each as given and, when that differs, without
 // its trailing whitespace (draft section "Consuming Password-protected Material").
-Outcome<std::vector<std::string>> read_password_candidates(const std::vector<std::string>& arguments);
+Outcome<std::vector<Secret>> read_password_candidates(const std::vector<std::string>& arguments);
 
 // True when the bytes are valid UTF-8 (RFC 3629).
 [[nodiscard]] bool is_utf8(std::string_view bytes) noexcept;
@@ -68,7 +69,7 @@ Done release_to_standard_output(const io::SpoolFile& spool);
 // The content of KEYS or CERTS arguments, read before any work starts.
 struct Material {
   std::string argument;
-  std::string data;
+  Secret data;  // may hold secret keys: wiped when dropped
 };
 Outcome<std::vector<Material>> read_materials(const std::vector<std::string>& arguments);
 // True when some of it is a secret key (accepted where certificates are expected; its
@@ -108,7 +109,7 @@ public:
   // Makes sure the signing keys can be used: tries each password on each protected key
   // (the agent of this home then holds it unlocked for the rest of the call). Errors: 67 a
   // key stays locked, 79 a key cannot sign.
-  Done unlock_signing_keys(const std::vector<std::string>& fingerprints, const std::vector<std::string>& passwords);
+  Done unlock_signing_keys(const std::vector<std::string>& fingerprints, const std::vector<Secret>& passwords);
 
 private:
   explicit Session(pgp::Keyring keyring) : m_keyring(std::move(keyring)) {}

@@ -29,7 +29,7 @@ int run_generate_key(const Words& argv) {
   for (const auto& uid : user_ids)
     if (!is_utf8(uid)) return report({exit_expected_text, "USERID is not UTF-8 text: " + uid});
 
-  std::optional<std::string> password;
+  std::optional<Secret> password;
   if (auto argument = args->value("--with-key-password")) {
     auto read = read_new_password(*argument);
     if (!read) return report(read.error());
@@ -54,9 +54,10 @@ int run_generate_key(const Words& argv) {
   export_options.secret = true;
   export_options.armor = !args->flag("--no-armor");
   export_options.passphrase = password;
-  auto bytes = pgp::export_keys(session->keyring(), export_options);
-  if (!bytes) return report({exit_unspecified, bytes.error().message()});
-  if (auto status = write_standard_output(*bytes); !status) return report(status.error());
+  auto exported = pgp::export_keys(session->keyring(), export_options);
+  if (!exported) return report({exit_unspecified, exported.error().message()});
+  const Secret secret_key(std::move(*exported));  // wiped when done
+  if (auto status = write_standard_output(secret_key); !status) return report(status.error());
   return exit_ok;
 }
 

@@ -211,7 +211,7 @@ int run_encrypt(const Words& argv) {
   if (password_args.size() > 1)
     return report({exit_unsupported_option, "--with-password: GnuPG writes one password packet per message; give one"});
   if (args->positionals().empty() && password_args.empty()) return report({exit_missing_arg, "encrypt needs CERTS or --with-password"});
-  std::optional<std::string> message_password;
+  std::optional<Secret> message_password;
   if (!password_args.empty()) {
     auto password = read_new_password(password_args.front());
     if (!password) return report(password.error());

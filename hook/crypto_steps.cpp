@@ -72,7 +72,8 @@ Result<std::unique_ptr<PolicyKeys>> PolicyKeys::prepare(const Policy& policy) {
   if (!policy.passphrase_file.empty()) {
     auto text = io::read_file(policy.passphrase_file);
     if (!text) return config_error(text.error());
-    keys->m_passphrase = text->substr(0, text->find_first_of("\r\n"));
+    const Secret whole(std::move(*text));
+    keys->m_passphrase = Secret(whole.view().substr(0, whole.view().find_first_of("\r\n")));
   }
   auto add_certs = [&](const std::vector<std::filesystem::path>& files) -> Status {
     for (const auto& f : files) {
@@ -86,7 +87,7 @@ Result<std::unique_ptr<PolicyKeys>> PolicyKeys::prepare(const Policy& policy) {
     if (cert.empty()) return {};
     auto c = cms::Certificate::load(cert);
     if (!c) return config_error(c.error());
-    auto k = cms::PrivateKey::load(key, keys->m_passphrase ? std::optional<std::string_view>(*keys->m_passphrase) : std::nullopt);
+    auto k = cms::PrivateKey::load(key, keys->m_passphrase ? std::optional<std::string_view>(keys->m_passphrase->view()) : std::nullopt);
     if (!k) return config_error(k.error().with_context(key.string()));
     if (!k->matches(*c)) return config_error(Error(Errc::usage, key.string() + ": not the key of " + cert.string()));
     keys->m_identities.emplace_back(cert, cms::Identity{*c, *k});

@@ -11,6 +11,7 @@
 #include <payload/cms/certificate.h>
 #include <payload/cms/private_key.h>
 #include <payload/core/error.h>
+#include <payload/core/secret.h>
 #include <payload/pgp/keyring.h>
 
 #include "audit_trail.h"
@@ -33,7 +34,7 @@ public:
 
   Result<pgp::Keyring*> keyring();
   [[nodiscard]] const std::filesystem::path& home() const noexcept { return m_home; }
-  [[nodiscard]] const std::optional<std::string>& passphrase() const noexcept { return m_passphrase; }
+  [[nodiscard]] const std::optional<Secret>& passphrase() const noexcept { return m_passphrase; }
   // Certificates loaded for a path named in the policy.
   [[nodiscard]] const std::vector<cms::Certificate>& certificates(const std::filesystem::path& file) const;
   [[nodiscard]] const cms::Identity& identity(const std::filesystem::path& certificate) const;
@@ -42,7 +43,7 @@ private:
   PolicyKeys() = default;
   std::filesystem::path m_home;
   std::optional<pgp::Keyring> m_keyring;
-  std::optional<std::string> m_passphrase;
+  std::optional<Secret> m_passphrase;
   std::vector<std::pair<std::filesystem::path, std::vector<cms::Certificate>>> m_certificates;
   std::vector<std::pair<std::filesystem::path, cms::Identity>> m_identities;
 };

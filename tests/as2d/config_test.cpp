@@ -300,34 +300,3 @@ TEST_CASE("as2d refuses conflicting or missing options") {
   CHECK(help.exit_code == 0);
   CHECK(help.out.find("--check-config") != std::string::npos);
 }
-
-TEST_CASE("secrets wipe their bytes when destroyed, overwritten or moved from") {
-  // A short secret lives inside the object (the short-string buffer): its storage is ours
-  // to look at after the destructor ran.
-  const std::string text = "pass-phrase-9";  // short enough for the in-object buffer
-  alignas(Secret) unsigned char storage[sizeof(Secret)];
-  auto contains_text = [&] {
-    return std::search(storage, storage + sizeof storage, text.begin(), text.end()) != storage + sizeof storage;
-  };
-  auto* secret = new (storage) Secret(text);
-  CHECK(secret->str() == text);
-  CHECK(contains_text());
-  secret->~Secret();
-  CHECK_FALSE(contains_text());
-
-  secret = new (storage) Secret(text);
-  Secret moved(std::move(*secret));
-  CHECK(moved.str() == text);
-  CHECK_FALSE(contains_text());  // the moved-from object keeps nothing
-  *secret = Secret(text);
-  *secret = Secret("other");
-  CHECK_FALSE(contains_text());  // overwritten
-  secret->~Secret();
-
-  std::string buffer = "a long passphrase that does not fit into the short-string buffer";
-  const auto* bytes = buffer.data();
-  const auto capacity = buffer.capacity();
-  wipe(buffer);
-  CHECK(buffer.empty());
-  CHECK(std::all_of(bytes, bytes + capacity, [](char c) { return c == 0; }));
-}

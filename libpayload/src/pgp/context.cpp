@@ -110,8 +110,10 @@ struct Context::Callbacks {
     }
     // gpg asks again after a wrong answer; repeating it would only loop.
     if (prev_was_bad) return gpg_error(GPG_ERR_BAD_PASSPHRASE);
-    const std::string line = *self->options.passphrase + "\n";
-    if (gpgme_io_writen(fd, line.data(), line.size()) != 0) return gpg_error_from_syserror();
+    // The passphrase and its newline in two writes: no copy of the secret to wipe.
+    const std::string& passphrase = self->options.passphrase->str();
+    if (gpgme_io_writen(fd, passphrase.data(), passphrase.size()) != 0) return gpg_error_from_syserror();
+    if (gpgme_io_writen(fd, "\n", 1) != 0) return gpg_error_from_syserror();
     return 0;
   }
 

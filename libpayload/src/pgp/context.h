@@ -11,6 +11,7 @@
 #include <string>
 
 #include <payload/core/error.h>
+#include <payload/core/secret.h>
 #include <payload/io/file.h>
 #include <payload/pgp/keyring.h>
 
@@ -25,7 +26,7 @@ std::string gpg_program();
 struct ContextOptions {
   bool armor = false;
   bool text_mode = false;
-  std::optional<std::string> passphrase;  // answered to every loopback pinentry request
+  std::optional<Secret> passphrase;  // answered to every loopback pinentry request
   std::filesystem::path engine;           // a shim to run instead of gpg; empty for gpg itself
   io::ProgressFn progress;
 };

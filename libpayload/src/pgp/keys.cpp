@@ -17,7 +17,7 @@ constexpr std::array<std::pair<KeyType, std::string_view>, 4> kKeyTypes{{
     {KeyType::ed25519, "ed25519"},
 }};
 
-Result<detail::Context> plain_context(Keyring& keyring, std::optional<std::string> passphrase = {}, bool armor = false) {
+Result<detail::Context> plain_context(Keyring& keyring, std::optional<Secret> passphrase = {}, bool armor = false) {
   detail::ContextOptions options;
   options.passphrase = std::move(passphrase);
   options.armor = armor;
@@ -119,7 +119,7 @@ Result<KeyInfo> generate_key(Keyring& keyring, const GenerateOptions& options) {
   return find_key(keyring, fpr, true);
 }
 
-Result<ImportReport> import_keys(Keyring& keyring, std::string_view key_data, std::optional<std::string> passphrase) {
+Result<ImportReport> import_keys(Keyring& keyring, std::string_view key_data, std::optional<Secret> passphrase) {
   keyring.will_use_agent();  // secret keys go to the agent
   auto ctx = plain_context(keyring, std::move(passphrase));
   if (!ctx) return fail(ctx.error());

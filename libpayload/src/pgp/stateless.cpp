@@ -83,8 +83,8 @@ Error verify_failure(gpgme_error_t err) {
 // Passwords for secret keys and for messages answered apart: gpg's NEED_PASSPHRASE info
 // starts with the 16-hex key id, NEED_PASSPHRASE_SYM with the cipher number.
 struct PassphraseRouter {
-  std::optional<std::string> key;
-  std::optional<std::string> message;
+  std::optional<Secret> key;
+  std::optional<Secret> message;
   bool key_asked = false;
   bool key_rejected = false;
   bool message_asked = false;
@@ -102,8 +102,9 @@ struct PassphraseRouter {
       // Without a password for a locked key, an empty answer fails that key alone; gpg then
       // goes on to the message's other ways in (refusing would cancel the whole decryption).
       if (!answer && !for_key) return gpg_error(GPG_ERR_NO_PASSPHRASE);
-      const std::string line = answer.value_or("") + "\n";
-      if (gpgme_io_writen(fd, line.data(), line.size()) != 0) return gpg_error_from_syserror();
+      // The password and its newline in two writes: no copy of the secret to wipe.
+      if (answer && gpgme_io_writen(fd, answer->str().data(), answer->size()) != 0) return gpg_error_from_syserror();
+      if (gpgme_io_writen(fd, "\n", 1) != 0) return gpg_error_from_syserror();
       return 0;
     } catch (...) {
       return gpg_error(GPG_ERR_ENOMEM);
@@ -372,7 +373,7 @@ Result<StatelessDecryptReport> decrypt_stateless(Keyring& keyring, const Statele
 }
 
 Status add_user_id(Keyring& keyring, const std::string& fingerprint, const std::string& user_id,
-                   const std::optional<std::string>& passphrase) {
+                   const std::optional<Secret>& passphrase) {
   keyring.will_use_agent();
   detail::ContextOptions options;
   options.passphrase = passphrase;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <payload/core/error.h>
+#include <payload/core/secret.h>
 #include <payload/pgp/keyring.h>
 
 namespace payload::pgp {
@@ -52,7 +53,7 @@ struct GenerateOptions {
   std::string user_id;  // "Name <mail@example.com>"
   KeyType type = KeyType::rsa3072;
   std::int64_t expires_in_seconds = 0;    // 0: never expires
-  std::optional<std::string> passphrase;  // none: the secret key is stored unprotected
+  std::optional<Secret> passphrase;  // none: the secret key is stored unprotected
   bool signing_only = false;              // no encryption subkey
 };
 
@@ -67,13 +68,13 @@ struct ImportReport {
 };
 
 // Imports armored or binary keys (public or secret).
-Result<ImportReport> import_keys(Keyring& keyring, std::string_view key_data, std::optional<std::string> passphrase = {});
+Result<ImportReport> import_keys(Keyring& keyring, std::string_view key_data, std::optional<Secret> passphrase = {});
 
 struct ExportOptions {
   std::vector<std::string> patterns;  // empty: all keys
   bool secret = false;
   bool armor = true;
-  std::optional<std::string> passphrase;  // the agent asks for it to export secret keys
+  std::optional<Secret> passphrase;  // the agent asks for it to export secret keys
 };
 Result<std::string> export_keys(Keyring& keyring, const ExportOptions& options);
 

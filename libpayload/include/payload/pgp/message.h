@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <payload/core/error.h>
+#include <payload/core/secret.h>
 #include <payload/io/file.h>
 #include <payload/pgp/algorithms.h>
 #include <payload/pgp/keyring.h>
@@ -20,8 +21,8 @@ namespace payload::pgp {
 struct EncryptOptions {
   std::vector<std::string> recipients;  // fingerprints, key ids or e-mail addresses in the keyring
   std::vector<std::string> signers;     // also sign with these secret keys
-  std::optional<std::string> symmetric_passphrase;  // also (or only) decryptable with this passphrase
-  std::optional<std::string> key_passphrase;        // unlocks the signers' keys
+  std::optional<Secret> symmetric_passphrase;  // also (or only) decryptable with this passphrase
+  std::optional<Secret> key_passphrase;        // unlocks the signers' keys
   bool armor = false;
   bool text_mode = false;
   Algorithms algorithms;
@@ -37,8 +38,8 @@ struct EncryptReport {
 Result<EncryptReport> encrypt(Keyring& keyring, const EncryptOptions& options, const io::Input& in, const io::Output& out);
 
 struct DecryptOptions {
-  std::optional<std::string> key_passphrase;
-  std::optional<std::string> symmetric_passphrase;
+  std::optional<Secret> key_passphrase;
+  std::optional<Secret> symmetric_passphrase;
   std::vector<std::string> require_signers;  // see check_signatures(); empty: signatures optional
   io::ProgressFn progress;
 };

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <payload/core/error.h>
+#include <payload/core/secret.h>
 #include <payload/io/file.h>
 #include <payload/pgp/algorithms.h>
 #include <payload/pgp/keyring.h>
@@ -50,7 +51,7 @@ enum class SignMode { detached, clearsign, inline_binary };
 
 struct SignOptions {
   std::vector<std::string> signers;  // key selectors; empty: the keyring's default secret key
-  std::optional<std::string> key_passphrase;
+  std::optional<Secret> key_passphrase;
   SignMode mode = SignMode::detached;
   bool armor = false;
   bool text_mode = false;  // canonical text signature (0x01): line endings do not matter

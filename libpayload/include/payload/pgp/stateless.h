@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <payload/core/error.h>
+#include <payload/core/secret.h>
 #include <payload/io/file.h>
 #include <payload/pgp/keyring.h>
 #include <payload/pgp/signature.h>
@@ -39,8 +40,8 @@ Result<std::vector<TypedSignature>> verify_inline_typed(Keyring& keyring, const 
 Result<std::vector<TypedSignature>> verify_message_typed(Keyring& keyring, const io::Input& message, const io::Output& out);
 
 struct StatelessDecryptOptions {
-  std::optional<std::string> key_passphrase;        // given when gpg asks to unlock a secret key
-  std::optional<std::string> message_passphrase;    // given when gpg asks for the message's password
+  std::optional<Secret> key_passphrase;        // given when gpg asks to unlock a secret key
+  std::optional<Secret> message_passphrase;    // given when gpg asks for the message's password
   std::optional<std::string> session_key;           // "ALGO:HEX": open the message with it, no key needed
   bool export_session_key = false;                  // report the session key used
   bool unwrap = false;  // write the decrypted OpenPGP message itself (for verify_message_typed), signatures unchecked
@@ -62,7 +63,7 @@ Result<StatelessDecryptReport> decrypt_stateless(Keyring& keyring, const Statele
 
 // Adds a user ID to a key whose secret part is in the keyring (self-signed).
 Status add_user_id(Keyring& keyring, const std::string& fingerprint, const std::string& user_id,
-                   const std::optional<std::string>& passphrase);
+                   const std::optional<Secret>& passphrase);
 
 // "GPGME 1.18.0, GnuPG 2.2.40".
 Result<std::string> engine_versions();
