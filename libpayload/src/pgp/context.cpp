@@ -3,15 +3,50 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <string_view>
 #include <mutex>
 
 namespace payload::pgp::detail {
+
+namespace {
+
+// The first executable `name` in PATH, as execvp would find it.
+std::optional<std::string> find_in_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+  while (true) {
+    const auto colon = rest.find(':');
+    std::string dir(rest.substr(0, colon));
+    if (dir.empty()) dir = ".";
+    std::string candidate = dir + "/" + name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    if (colon == std::string_view::npos) return std::nullopt;
+    rest.remove_prefix(colon + 1);
+  }
+}
+
+// GPGME 1.18 probes every engine it knows when it starts: `gpgconf --list-dirs`,
+// `gpgconf --list-components`, `gpg --version`, `gpgsm --version`, `gpgconf --version`,
+// five process starts in every `payload` call. Only the OpenPGP engine is used through
+// GPGME here (CMS is OpenSSL's, gpgconf is run directly where needed), so GPGME is told
+// not to use gpgconf and given gpg's path (the one the engine shim and execvp would run):
+// its start then costs one `gpg --version`. Without a gpg in PATH, GPGME searches as usual.
+void name_gpg_directly() {
+  const auto gpg = find_in_path("gpg");
+  if (!gpg) return;
+  if (gpgme_set_global_flag("disable-gpgconf", "") == 0) gpgme_set_global_flag("gpg-name", gpg->c_str());
+}
+
+}  // namespace
 
 Status ensure_gpgme() {
   static std::once_flag once;
   static gpgme_error_t init_error = 0;
   std::call_once(once, [] {
+    name_gpg_directly();  // before GPGME's initialisation, which reads these flags
     if (!gpgme_check_version("1.18.0")) {
       init_error = gpg_error(GPG_ERR_NOT_SUPPORTED);
       return;
