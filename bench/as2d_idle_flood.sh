@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# as2d under an idle-connection flood (docs/reliability.md, "Faults and load"): a throwaway
+# station and partner, as2d on 127.0.0.1 with its default limits (16 handlers,
+# max_idle_connections 4096, max_connections_per_address 64), then as2d_load with
+# CONNECTIONS senders for SECONDS_PER_RUN: once quiet, once while as2d_idle holds IDLE
+# connections that never send a byte from ADDRESSES loopback addresses (127.0.0.2 on). The
+# difference is what the flood costs a well-behaved partner (p50/p99 latency, messages/s).
+#   BUILD=build SECONDS_PER_RUN=10 IDLE=5000 ADDRESSES=100 CONNECTIONS=4 bench/as2d_idle_flood.sh
+# AS2D: another binary (a "before" build: the same figures against it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD:-build}
+seconds=${SECONDS_PER_RUN:-10}
+idle=${IDLE:-5000}
+addresses=${ADDRESSES:-100}
+connections=${CONNECTIONS:-4}
+as2d=${AS2D:-$build/as2d/as2d}
+load=$build/bench/as2d_load
+flood=$build/bench/as2d_idle
+[ -x "$as2d" ] && [ -x "$load" ] && [ -x "$flood" ] || {
+  echo "build first: cmake --build $build --target as2d as2d_load as2d_idle" >&2
+  exit 2
+}
+. bench/as2d_station.sh
+bench_workdir as2d-idle
+bench_certs BENCH
+cat >"$work/as2d.ini" <<INI
+[station]
+as2_id = BENCH_STATION
+key = station.key
+cert = station.crt
+listen = 127.0.0.1:0
+data_dir = data
+log_file = as2d.log
+
+[partner.bench]
+as2_id = BENCH_PARTNER
+cert = partner.crt
+INI
+start_as2d "$as2d" "$work/as2d.ini"
+echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); as2d: $as2d"
+send() {
+  "$load" --port "$port" --partner-key "$work/partner.key" --partner-cert "$work/partner.crt" \
+    --station-cert "$work/station.crt" --connections "$connections" --seconds "$seconds" --messages 4000 --size 2048 ||
+    echo "as2d_load failed (exit $?)"
+}
+echo "quiet:  $(send)"
+"$flood" --port "$port" --connections "$idle" --addresses "$addresses" --seconds $((seconds + 5)) >"$work/flood.out" &
+flood_pid=$!
+for _ in $(seq 300); do
+  grep -q '^opened=' "$work/flood.out" && break
+  kill -0 "$flood_pid" 2>/dev/null || break
+  sleep 0.1
+done
+echo "flood:  $(head -1 "$work/flood.out" 2>/dev/null)"
+echo "during: $(send)"
+wait "$flood_pid" || true
+echo "flood:  $(tail -1 "$work/flood.out")"
+echo "after:  $(send)"
+echo "as2d events: $(grep -c '"name":"idle_limit_reached"' "$work/as2d.log" || true) idle_limit_reached, $(grep -c '"name":"address_limit_reached"' "$work/as2d.log" || true) address_limit_reached lines"
+stop_as2d
