@@ -10,6 +10,7 @@
 #include <Poco/Net/SocketAddress.h>
 
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <chrono>
@@ -240,4 +241,27 @@ TEST_CASE("HTTPS behind the gate: idle sockets wait, a keep-alive TLS connection
   CHECK(https(daemon.port(), setup.dir / "tls.crt", "POST", "/as2", message.headers, message.body).status == 200);
   CHECK(daemon.events("connection_error").empty());
   CHECK(daemon.stop() == 0);
+}
+
+TEST_CASE("out of file descriptors: the connection that waited longest makes room, the gate keeps accepting") {
+  InteropSetup setup;
+  Daemon daemon(setup.write());
+  // Lower the running daemon's descriptor limit below what the idle sockets take (the
+  // gate sized its idle cap for the limit at start): accept() then fails with EMFILE.
+  rlimit old{};
+  REQUIRE(::prlimit(daemon.pid(), RLIMIT_NOFILE, nullptr, &old) == 0);
+  const rlimit low{200, old.rlim_max};
+  REQUIRE(::prlimit(daemon.pid(), RLIMIT_NOFILE, &low, nullptr) == 0);
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 400; ++i) idle.push_back(std::make_unique<RawConnection>(daemon.port(), loopback(2 + i % 20).c_str()));
+  const auto start = Clock::now();
+  CHECK(http(daemon.port(), "GET", "/healthz").status == 200);
+  CHECK(Clock::now() - start < 10s);
+  CHECK(closed_within(*idle.front(), 2s));
+  CHECK_FALSE(closed_within(*idle.back(), 200ms));
+  REQUIRE(::prlimit(daemon.pid(), RLIMIT_NOFILE, &old, nullptr) == 0);
+  const auto message = read_wire_message(interop_dir() / "messages" / "signed-sha256-aes256.as2");
+  CHECK(http(daemon.port(), "POST", "/as2", message.headers, message.body).status == 200);
+  CHECK(daemon.stop() == 0);
+  CHECK_FALSE(daemon.events("\"name\":\"idle_limit_reached\"").empty());
 }
