@@ -67,7 +67,7 @@ void epoll_add(int epoll, int fd) {
 ConnectionGate::ConnectionGate(Poco::Net::ServerSocket listener, const Limits& limits,
                                Poco::Net::HTTPRequestHandlerFactory::Ptr handlers, AuditLog& audit, std::string server)
     : m_listener(std::move(listener)), m_params(http_params(limits, std::move(server))),
-      m_handlers(std::move(handlers)), m_audit(audit), m_refusals(audit),
+      m_handlers(std::move(handlers)), m_audit(audit), m_refusals(audit), m_header_deadlines(limits.read_timeout),
       m_handler_count(static_cast<std::size_t>(std::max(1, limits.max_connections))),
       m_per_address(static_cast<std::size_t>(std::max(0, limits.max_connections_per_address))),
       m_max_idle(std::min(static_cast<std::size_t>(std::max(1, limits.max_idle_connections)),
@@ -128,6 +128,8 @@ void ConnectionGate::run_gate() {
     }
     const auto now = Clock::now();
     expire(now);
+    for (const auto& address : m_header_deadlines.expire(now))
+      m_refusals.record(Event::header_timeout, address, static_cast<std::uint64_t>(m_header_deadlines.limit().count()));
     if (m_listener_paused_until && now >= *m_listener_paused_until) {
       m_listener_paused_until.reset();
       epoll_add(m_epoll, listen_fd);
@@ -197,7 +199,7 @@ void ConnectionGate::admit(Poco::Net::StreamSocket socket) {
   }
   try {
     socket.setBlocking(true);
-    park(std::make_unique<HttpConnection>(socket, m_params, m_handlers, address));
+    park(std::make_unique<HttpConnection>(socket, m_params, m_handlers, m_header_deadlines, address));
   } catch (const std::exception&) {
     release(address);  // gone before it could wait
   }

@@ -17,6 +17,7 @@
 //     idle sockets are the old ones, so the attacker can only push out other idle sockets,
 //     never refuse a partner. It is lowered to what the file descriptor limit allows.
 //   - idle_timeout: how long a connection may wait in the gate before it is closed.
+//   - read_timeout: also the time a request's header may take in all (header_deadlines.h).
 // Refusals and closes for a limit are audited, rate-limited (refusal_log.h). A TLS
 // connection's handshake happens in its handler thread: the client speaks first, so the
 // raw socket becomes readable for TLS as for plain HTTP. Linux only (epoll).
@@ -43,6 +44,7 @@
 
 #include "audit.h"
 #include "config.h"
+#include "header_deadlines.h"
 #include "http_connection.h"
 #include "refusal_log.h"
 
@@ -94,6 +96,7 @@ private:
   Poco::Net::HTTPRequestHandlerFactory::Ptr m_handlers;
   AuditLog& m_audit;
   RefusalLog m_refusals;
+  HeaderDeadlines m_header_deadlines;
   const std::size_t m_handler_count;
   const std::size_t m_per_address;
   std::size_t m_max_idle;

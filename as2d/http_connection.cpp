@@ -10,6 +10,8 @@
 
 #include <poll.h>
 
+#include <optional>
+
 namespace as2d {
 
 // POCO's session, with its read-ahead buffer visible: bytes of a next request may already
@@ -34,8 +36,10 @@ void send_error(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::
 }  // namespace
 
 HttpConnection::HttpConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
-                               Poco::Net::HTTPRequestHandlerFactory::Ptr handlers, std::string address)
-    : m_socket(socket), m_params(std::move(params)), m_handlers(std::move(handlers)), m_address(std::move(address)),
+                               Poco::Net::HTTPRequestHandlerFactory::Ptr handlers, HeaderDeadlines& deadlines,
+                               std::string address)
+    : m_socket(socket), m_params(std::move(params)), m_handlers(std::move(handlers)), m_deadlines(deadlines),
+      m_address(std::move(address)),
       m_session(std::make_unique<Session>(m_socket, m_params)),
       m_requests_left(m_params->getMaxKeepAliveRequests() > 0 ? m_params->getMaxKeepAliveRequests() : 1) {}
 
@@ -71,7 +75,9 @@ bool HttpConnection::serve_one() {
   const bool may_keep_alive = m_params->getKeepAlive() && m_requests_left > 0;
   try {
     Poco::Net::HTTPServerResponseImpl response(*m_session);
-    Poco::Net::HTTPServerRequestImpl request(response, *m_session, m_params);
+    auto watch = std::make_optional<HeaderDeadlines::Watch>(m_deadlines, fd(), m_address);
+    Poco::Net::HTTPServerRequestImpl request(response, *m_session, m_params);  // reads the header
+    watch.reset();
     response.setDate(Poco::Timestamp());
     response.setVersion(request.getVersion());
     response.setKeepAlive(may_keep_alive && request.getKeepAlive());

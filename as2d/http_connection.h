@@ -18,13 +18,16 @@
 #include <memory>
 #include <string>
 
+#include "header_deadlines.h"
+
 namespace as2d {
 
 class HttpConnection final {
 public:
-  // `address`: the client's, as the gate counts it.
+  // `address`: the client's, as the gate counts it. Each request's header is read under
+  // `deadlines`.
   HttpConnection(const Poco::Net::StreamSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
-                 Poco::Net::HTTPRequestHandlerFactory::Ptr handlers, std::string address);
+                 Poco::Net::HTTPRequestHandlerFactory::Ptr handlers, HeaderDeadlines& deadlines, std::string address);
   ~HttpConnection();
   HttpConnection(const HttpConnection&) = delete;
   HttpConnection& operator=(const HttpConnection&) = delete;
@@ -51,6 +54,7 @@ private:
   Poco::Net::StreamSocket m_socket;
   Poco::Net::HTTPServerParams::Ptr m_params;
   Poco::Net::HTTPRequestHandlerFactory::Ptr m_handlers;
+  HeaderDeadlines& m_deadlines;
   std::string m_address;
   std::unique_ptr<Session> m_session;
   int m_requests_left;

@@ -191,22 +191,47 @@ TEST_CASE("a client that stalls or trickles inside a request holds its handler o
   std::vector<std::unique_ptr<RawConnection>> idle;
   for (int i = 0; i < 200; ++i) idle.push_back(std::make_unique<RawConnection>(daemon.port(), loopback(2 + i % 10).c_str()));
 
-  RawConnection stalled(daemon.port());
-  stalled.send("POST /as2 HTTP/1.1\r\nHost: 127.0.0.1\r\n");  // the header never ends
-  RawConnection trickling(daemon.port());
-  trickling.send(request_head({{"AS2-From", "PEER_A"}, {"AS2-To", "PEER_B"}, {"AS2-Version", "1.2"},
-                               {"Message-ID", "<trickle@a>"}, {"Content-Type", "application/edi-x12"}},
-                              "Content-Length: 1000"));
-  const auto start = Clock::now();
-  std::string answer;
-  for (int i = 0; i < 40 && answer.empty(); ++i) {
-    if (::send(trickling.fd(), "x", 1, MSG_NOSIGNAL) != 1) break;
-    answer = trickling.receive_all(250ms);
+  SECTION("a header that stops, a body that trickles") {
+    RawConnection stalled(daemon.port());
+    stalled.send("POST /as2 HTTP/1.1\r\nHost: 127.0.0.1\r\n");  // the header never ends
+    RawConnection trickling(daemon.port());
+    trickling.send(request_head({{"AS2-From", "PEER_A"}, {"AS2-To", "PEER_B"}, {"AS2-Version", "1.2"},
+                                 {"Message-ID", "<trickle@a>"}, {"Content-Type", "application/edi-x12"}},
+                                "Content-Length: 1000"));
+    const auto start = Clock::now();
+    std::string answer;
+    for (int i = 0; i < 40 && answer.empty(); ++i) {
+      if (::send(trickling.fd(), "x", 1, MSG_NOSIGNAL) != 1) break;
+      answer = trickling.receive_all(250ms);
+    }
+    CHECK(answer.starts_with("HTTP/1.1 408"));
+    CHECK(Clock::now() - start < 8s);
+    CHECK(closed_within(stalled, 5s));
+    CHECK(Clock::now() - start > 1500ms);
   }
-  CHECK(answer.starts_with("HTTP/1.1 408"));
-  CHECK(Clock::now() - start < 8s);
-  CHECK(closed_within(stalled, 5s));
-  CHECK(Clock::now() - start > 1500ms);
+  SECTION("header bytes that trickle: each read is quick, the header as a whole too slow") {
+    // Both handlers taken by header tricklers: before the header deadline they held them
+    // for as long as they kept sending.
+    std::vector<std::unique_ptr<RawConnection>> trickling;
+    for (int i = 0; i < 2; ++i) {
+      trickling.push_back(std::make_unique<RawConnection>(daemon.port(), loopback(60 + i).c_str()));
+      trickling.back()->send("P");
+    }
+    const std::string rest = "OST /as2 HTTP/1.1\r\nX-Slow: " + std::string(100, 'a');
+    const auto start = Clock::now();
+    bool cut = false;
+    for (std::size_t i = 0; i < rest.size() && !cut; ++i) {
+      for (const auto& connection : trickling)
+        if (::send(connection->fd(), rest.data() + i, 1, MSG_NOSIGNAL) != 1) cut = true;
+      cut = cut || closed_within(*trickling.front(), 300ms);
+    }
+    const auto took = Clock::now() - start;
+    CHECK(cut);
+    CHECK(took > 1500ms);
+    CHECK(took < 6s);
+    CHECK(closed_within(*trickling.back(), 2s));
+    CHECK(daemon.wait_for_log("\"name\":\"header_timeout\"", 1, 5s));
+  }
   // Both handlers are free again.
   CHECK(http(daemon.port(), "GET", "/healthz").status == 200);
   CHECK(daemon.stop() == 0);
