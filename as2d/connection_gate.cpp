@@ -183,14 +183,16 @@ void ConnectionGate::pause_listener(Clock::time_point until) {
 
 void ConnectionGate::admit(Poco::Net::StreamSocket socket) {
   const auto address = client_address(socket);
+  bool over_share = false;
   {
     const std::lock_guard lock(m_mutex);
     auto& open = m_open[address];
-    if (m_per_address > 0 && open >= m_per_address) {
-      m_refusals.record(Event::address_limit_reached, address, m_per_address);
-      return;  // `socket` closes on return
-    }
-    ++open;
+    over_share = m_per_address > 0 && open >= m_per_address;
+    if (!over_share) ++open;
+  }
+  if (over_share) {
+    m_refusals.record(Event::address_limit_reached, address, m_per_address);
+    return;  // `socket` closes on return
   }
   if (!make_room()) {
     release(address);
@@ -257,6 +259,10 @@ void ConnectionGate::hand_over(int fd, std::uint32_t events) {
 }
 
 void ConnectionGate::close_waiting(std::unique_ptr<HttpConnection> connection) {
+  // TLS says goodbye with a close_notify record: it must not block the gate when the
+  // client stopped reading and the send buffer is full.
+  const int fd = connection->fd();
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   const auto address = connection->address();
   connection.reset();
   --m_waiting;
