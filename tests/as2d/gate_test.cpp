@@ -290,3 +290,22 @@ TEST_CASE("out of file descriptors: the connection that waited longest makes roo
   CHECK(daemon.stop() == 0);
   CHECK_FALSE(daemon.events("\"name\":\"idle_limit_reached\"").empty());
 }
+
+TEST_CASE("requests sent back to back on one connection are all answered, without waiting in the gate") {
+  InteropSetup setup;
+  setup.station.set("max_connections", "1");
+  Daemon daemon(setup.write());
+  RawConnection connection(daemon.port());
+  // Three requests in one write: the second and third are already in POCO's buffer when
+  // the first is answered, and the socket has nothing more to report.
+  connection.send(healthz + healthz + healthz);
+  for (int i = 0; i < 3; ++i) {
+    INFO(i);
+    CHECK(read_answer(connection, 5s).starts_with("HTTP/1.1 200"));
+  }
+  // Then it waits in the gate, and its next request is served as well.
+  std::this_thread::sleep_for(200ms);
+  connection.send(healthz);
+  CHECK(read_answer(connection, 5s).starts_with("HTTP/1.1 200"));
+  CHECK(daemon.stop() == 0);
+}
