@@ -54,10 +54,13 @@ Poco::Net::HTTPServerParams::Ptr http_params(const Limits& limits, std::string s
   return params;
 }
 
-void epoll_add(int epoll, int fd) {
+constexpr std::uint64_t listener_id = 0;
+constexpr std::uint64_t wake_id = 1;
+
+void epoll_add(int epoll, int fd, std::uint64_t id) {
   epoll_event event{};
   event.events = EPOLLIN | EPOLLRDHUP;
-  event.data.fd = fd;
+  event.data.u64 = id;
   if (::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) != 0)
     throw std::system_error(errno, std::generic_category(), "epoll_ctl");
 }
@@ -85,8 +88,8 @@ void ConnectionGate::start() {
   // accept() leaves EAGAIN, not a thread stuck in accept().
   const int listen_fd = m_listener.impl()->sockfd();
   ::fcntl(listen_fd, F_SETFL, ::fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
-  epoll_add(m_epoll, listen_fd);
-  epoll_add(m_epoll, m_wake);
+  epoll_add(m_epoll, listen_fd, listener_id);
+  epoll_add(m_epoll, m_wake, wake_id);
   m_started = true;
   for (std::size_t i = 0; i < m_handler_count; ++i) m_handler_threads.emplace_back([this] { run_handler(); });
   m_gate_thread = std::thread([this] { run_gate(); });
@@ -121,10 +124,10 @@ void ConnectionGate::run_gate() {
   while (!m_stopping) {
     const int n = ::epoll_wait(m_epoll, events, max_events, wait_ms(Clock::now()));
     for (int i = 0; i < n && !m_stopping; ++i) {
-      const int fd = events[i].data.fd;
-      if (fd == m_wake) take_returned();
-      else if (fd == listen_fd) accept_ready();
-      else hand_over(fd, events[i].events);
+      const auto id = events[i].data.u64;
+      if (id == wake_id) take_returned();
+      else if (id == listener_id) accept_ready();
+      else hand_over(id, events[i].events);
     }
     const auto now = Clock::now();
     expire(now);
@@ -132,12 +135,12 @@ void ConnectionGate::run_gate() {
       m_refusals.record(Event::header_timeout, address, static_cast<std::uint64_t>(m_header_deadlines.limit().count()));
     if (m_listener_paused_until && now >= *m_listener_paused_until) {
       m_listener_paused_until.reset();
-      epoll_add(m_epoll, listen_fd);
+      epoll_add(m_epoll, listen_fd, listener_id);
     }
     m_refusals.flush(now);
   }
   m_refusals.flush_all();
-  for (auto& [fd, parked] : m_parked) release(parked.connection->address());
+  for (auto& [id, parked] : m_parked) release(parked.connection->address());
   m_parked.clear();
   m_order.clear();
   try {
@@ -222,30 +225,30 @@ void ConnectionGate::close_oldest_for_room() {
 }
 
 void ConnectionGate::park(std::unique_ptr<HttpConnection> connection) {
-  const int fd = connection->fd();
+  const auto id = m_next_id++;
   try {
-    epoll_add(m_epoll, fd);
+    epoll_add(m_epoll, connection->fd(), id);
   } catch (const std::system_error&) {
     release(connection->address());
     return;
   }
-  m_order.push_back(fd);
-  m_parked.emplace(fd, Parked{std::move(connection), Clock::now() + m_idle_timeout, std::prev(m_order.end())});
+  m_order.push_back(id);
+  m_parked.emplace(id, Parked{std::move(connection), Clock::now() + m_idle_timeout, std::prev(m_order.end())});
   ++m_waiting;
 }
 
-std::unique_ptr<HttpConnection> ConnectionGate::unpark(int fd) {
-  const auto it = m_parked.find(fd);
-  if (it == m_parked.end()) return nullptr;
-  ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
+std::unique_ptr<HttpConnection> ConnectionGate::unpark(ParkId id) {
+  const auto it = m_parked.find(id);
+  if (it == m_parked.end()) return nullptr;  // closed earlier in this round
+  ::epoll_ctl(m_epoll, EPOLL_CTL_DEL, it->second.connection->fd(), nullptr);
   auto connection = std::move(it->second.connection);
   m_order.erase(it->second.order);
   m_parked.erase(it);
   return connection;
 }
 
-void ConnectionGate::hand_over(int fd, std::uint32_t events) {
-  auto connection = unpark(fd);
+void ConnectionGate::hand_over(ParkId id, std::uint32_t events) {
+  auto connection = unpark(id);
   if (!connection) return;
   if ((events & (EPOLLERR | EPOLLHUP)) != 0) {
     close_waiting(std::move(connection));  // reset or fully closed: nothing to serve

@@ -31,6 +31,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <list>
 #include <map>
@@ -68,10 +69,14 @@ public:
 
 private:
   using Clock = std::chrono::steady_clock;
+  // Parked connections are known to epoll by a number of their own, not by descriptor: an
+  // event still in hand for a connection closed earlier in the same round must not reach
+  // a new connection that got the same descriptor.
+  using ParkId = std::uint64_t;
   struct Parked {
     std::unique_ptr<HttpConnection> connection;
     Clock::time_point deadline;
-    std::list<int>::iterator order;
+    std::list<ParkId>::iterator order;
   };
 
   void run_gate();
@@ -81,8 +86,8 @@ private:
   // Room for one more waiting connection: closes the one that waited longest if needed.
   bool make_room();
   void park(std::unique_ptr<HttpConnection> connection);
-  std::unique_ptr<HttpConnection> unpark(int fd);
-  void hand_over(int fd, std::uint32_t events);
+  std::unique_ptr<HttpConnection> unpark(ParkId id);
+  void hand_over(ParkId id, std::uint32_t events);
   void close_waiting(std::unique_ptr<HttpConnection> connection);
   void close_oldest_for_room();
   void expire(Clock::time_point now);
@@ -108,8 +113,9 @@ private:
   std::optional<Clock::time_point> m_listener_paused_until;
 
   // The gate thread's own.
-  std::unordered_map<int, Parked> m_parked;
-  std::list<int> m_order;  // parked descriptors, longest waiting first
+  std::unordered_map<ParkId, Parked> m_parked;
+  std::list<ParkId> m_order;  // longest waiting first
+  ParkId m_next_id = 2;       // 0: the listener, 1: the wake-up eventfd
 
   // Shared with the handler threads.
   std::mutex m_mutex;

@@ -269,6 +269,13 @@ TEST_CASE("HTTPS behind the gate: idle sockets wait, a keep-alive TLS connection
 }
 
 TEST_CASE("out of file descriptors: the connection that waited longest makes room, the gate keeps accepting") {
+#if defined(__SANITIZE_ADDRESS__)
+  // UBSan checks a vptr it has not seen by writing the memory into a pipe: a process out
+  // of descriptors cannot make one, and the check fails on a valid object. Under the
+  // sanitizers this case would test them, not as2d.
+  WARN("skipped under the sanitizers: they need file descriptors of their own");
+  return;
+#endif
   InteropSetup setup;
   Daemon daemon(setup.write());
   // Lower the running daemon's descriptor limit below what the idle sockets take (the
