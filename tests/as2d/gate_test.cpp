@@ -145,7 +145,11 @@ TEST_CASE("2000 idle connections from 49 addresses take no handler: partners are
   CHECK(closed_within(*idle[1960], 1s));
   CHECK(closed_within(*idle.back(), 1s));
 
+  // SIGTERM with 1500 connections waiting: they are closed, the daemon exits at once.
+  const auto stopping = Clock::now();
   CHECK(daemon.stop() == 0);  // also logs the counts not yet logged
+  CHECK(Clock::now() - stopping < 5s);
+  CHECK(closed_within(*idle[1959], 1s));
   const auto by_address = daemon.events("\"name\":\"address_limit_reached\"");
   REQUIRE_FALSE(by_address.empty());
   CHECK(by_address.front().find("\"address\":\"127.0.0.50\"") != std::string::npos);
