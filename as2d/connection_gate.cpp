@@ -102,6 +102,7 @@ void ConnectionGate::stop() {
   const std::uint64_t one = 1;
   [[maybe_unused]] const auto ignored = ::write(m_wake, &one, sizeof one);
   m_gate_thread.join();
+  m_header_deadlines.cut_all();  // a client still sending its header does not delay the stop
   { const std::lock_guard lock(m_mutex); }  // a handler between its check and its wait sees m_stopping
   m_ready_changed.notify_all();
   for (auto& thread : m_handler_threads) thread.join();

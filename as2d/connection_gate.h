@@ -61,8 +61,9 @@ public:
   ConnectionGate& operator=(const ConnectionGate&) = delete;
 
   void start();
-  // Stops accepting, closes the connections that wait, lets the requests in progress
-  // finish (their connections close after them) and joins every thread.
+  // Stops accepting, closes the connections that wait (and those still sending a request
+  // header), lets the requests in progress finish (their connections close after them)
+  // and joins every thread.
   void stop();
   // max_idle_connections as applied (lowered to fit the file descriptor limit).
   [[nodiscard]] std::size_t max_idle() const noexcept { return m_max_idle; }

@@ -34,6 +34,8 @@ public:
 
   // Shuts the reading side of every connection whose header is overdue; their addresses.
   std::vector<std::string> expire(Clock::time_point now = Clock::now());
+  // The server stops: a request whose header has not arrived yet is not one in progress.
+  void cut_all() { expire(Clock::time_point::max()); }
   [[nodiscard]] std::chrono::seconds limit() const noexcept { return m_limit; }
 
 private:

@@ -325,3 +325,16 @@ TEST_CASE("requests sent back to back on one connection are all answered, withou
   CHECK(read_answer(connection, 5s).starts_with("HTTP/1.1 200"));
   CHECK(daemon.stop() == 0);
 }
+
+TEST_CASE("SIGTERM does not wait for a client that is still sending its request header") {
+  InteropSetup setup;
+  setup.station.set("read_timeout", "30");
+  Daemon daemon(setup.write());
+  RawConnection slow(daemon.port());
+  slow.send("POST /as2 HTTP/1.1\r\nHost: 127.0.0.1\r\n");  // a handler now waits for the rest
+  std::this_thread::sleep_for(300ms);
+  const auto start = Clock::now();
+  CHECK(daemon.stop() == 0);
+  CHECK(Clock::now() - start < 5s);  // not read_timeout
+  CHECK(closed_within(slow, 1s));
+}
