@@ -22,6 +22,9 @@ std::string_view event_name(Event event) noexcept {
     case Event::partners_reloaded: return "partners_reloaded";
     case Event::reload_failed: return "reload_failed";
     case Event::startup_failed: return "startup_failed";
+    case Event::address_limit_reached: return "address_limit_reached";
+    case Event::idle_limit_reached: return "idle_limit_reached";
+    case Event::header_timeout: return "header_timeout";
     case Event::request_rejected: return "request_rejected";
     case Event::partner_unknown: return "partner_unknown";
     case Event::auth_failed: return "auth_failed";

@@ -26,6 +26,9 @@ enum class Event : int {
   partners_reloaded = 1003,  // SIGHUP: the partner table was replaced
   reload_failed = 1004,      // SIGHUP: the new configuration was refused; the old one stays
   startup_failed = 1005,
+  address_limit_reached = 1006,  // connections refused: their address had max_connections_per_address (rate-limited)
+  idle_limit_reached = 1007,     // waiting connections closed: max_idle_connections was reached (rate-limited)
+  header_timeout = 1008,         // a request header (or TLS handshake) took longer than read_timeout in all (rate-limited)
   // receiving
   request_rejected = 2000,    // not an AS2 request we can answer (method, headers): HTTP 4xx
   partner_unknown = 2001,     // AS2-From/AS2-To is no configured relationship

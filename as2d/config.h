@@ -34,10 +34,15 @@ struct Limits {
   std::uint64_t max_body_size = std::uint64_t{64} << 20;  // bytes of one request body
   std::chrono::seconds read_timeout{30};    // one socket read (a silent client is cut off)
   std::chrono::seconds body_timeout{600};   // the whole body (a client that trickles bytes is cut off)
-  int max_connections = 16;                 // handled at once; more wait in a queue of the same size
-  // Connections one client address may hold (handled or queued); 0: no limit. Idle
-  // sockets from one address then cannot take every handler and queue slot.
-  int max_connections_per_address = 0;
+  int max_connections = 16;                 // handler threads: requests served at once
+  // Connections waiting without a thread (connection_gate.h): before their first bytes,
+  // between keep-alive requests, or readable and queued for a handler. At the cap the one
+  // that waited longest is closed.
+  int max_idle_connections = 4096;
+  std::chrono::seconds idle_timeout{15};    // how long a connection may wait in the gate
+  // Connections one client address may hold in all (waiting or served); 0: no limit. One
+  // host then holds at most 1/64 of the default idle cap (docs/as2d.md).
+  int max_connections_per_address = 64;
 };
 
 enum class ClientAuth { none, optional, required };

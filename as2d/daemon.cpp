@@ -3,13 +3,10 @@
 
 #include <Poco/ErrorHandler.h>
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/ThreadPool.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
@@ -27,7 +24,7 @@
 #include "describe.h"
 #include "inbox.h"
 #include "mdn_sender.h"
-#include "connection_limit.h"
+#include "connection_gate.h"
 #include "partners.h"
 #include "password.h"
 #include "pending_files.h"
@@ -246,7 +243,7 @@ int Daemon::serve() {
       socket.bind6(address, true, false, false);  // [::] also takes IPv4 (mapped) connections
     else
       socket.bind(address, true, false);
-    socket.listen(128);
+    socket.listen(1024);  // a burst of connections waits in the kernel, not refused
   } catch (const Poco::Exception& e) {
     Poco::ErrorHandler::set(previous_handler);
     return startup_failed(payload::Error(payload::Errc::io, "cannot listen on " + station.listen.to_string() + ": " +
@@ -254,33 +251,19 @@ int Daemon::serve() {
                           EXIT_UNAVAILABLE);
   }
 
-  auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(station.limits.max_connections);
-  params->setMaxQueued(station.limits.max_connections);
-  params->setTimeout(Poco::Timespan(station.limits.read_timeout.count(), 0));
-  params->setKeepAlive(true);
-  params->setKeepAliveTimeout(Poco::Timespan(15, 0));
-  params->setMaxKeepAliveRequests(1000);
-  params->setSoftwareVersion("as2d/" PAYLOAD_VERSION);
   MdnSender mdn_sender(**store, audit, state.station(), [&state] { return state.partners(); });
   state.set_mdn_waker([&mdn_sender] { mdn_sender.wake(); });
   mdn_sender.start();  // also delivers what a previous run left queued
   OutboxWorker outbox(state, **outbound);
   outbox.start();  // also finishes what a previous run left in the outbox queues
-  Poco::ThreadPool pool("as2d", 2, station.limits.max_connections, 60);
-  // POCO's HTTPServer, with connections counted per client address (connection_limit.h).
-  auto* router = new Router(state);
-  Poco::Net::HTTPRequestHandlerFactory::Ptr handlers(router);
-  Poco::AutoPtr<ConnectionLimit> limit(
-      new ConnectionLimit(static_cast<std::size_t>(station.limits.max_connections_per_address),
-                          2 * static_cast<std::size_t>(station.limits.max_connections)));
-  Poco::Net::TCPServer server(new CountedConnectionFactory(params, handlers, limit), pool, socket, params);
-  server.setConnectionFilter(limit);
-  server.start();
+  // Connections wait for their bytes in the gate, then go to the handler threads (connection_gate.h).
+  ConnectionGate gate(socket, station.limits, new Router(state), audit, "as2d/" PAYLOAD_VERSION);
+  gate.start();
   state.set_ready(true);
   audit.emit(Event::daemon_started, {{"listen", station.listen.to_string()},
                                      {"port", static_cast<int>(socket.address().port())},
                                      {"tls", tls.has_value()},
+                                     {"max_idle_connections", static_cast<std::uint64_t>(gate.max_idle())},
                                      {"as2_id", station.as2_id},
                                      {"partners", static_cast<std::uint64_t>((*partners)->all().size())},
                                      {"pid", static_cast<int>(::getpid())}});
@@ -313,11 +296,7 @@ int Daemon::serve() {
   }
   state.set_ready(false);
   audit.emit(Event::daemon_stopping, {{"signal", std::string(sigabbrev_np(sig) ? sigabbrev_np(sig) : "?")}});
-  // Stops accepting, then waits for each request in progress to finish (POCO takes the
-  // connection's lock, which a request holds while it is handled) and closes idle ones.
-  server.stop();
-  router->stop_connections(&server, false);  // as HTTPServer::stopAll(false)
-  pool.joinAll();
+  gate.stop();  // stops accepting, closes waiting connections, lets each request in progress finish
   outbox.stop();
   mdn_sender.stop();  // after the requests: whatever they queued stays queued for the next start
   Poco::ErrorHandler::set(previous_handler);

@@ -57,7 +57,11 @@ std::string describe(const Config& config, const StationKeys& keys, const Partne
       << (s.log_file.empty() ? std::string("stderr") : s.log_file.string()) << "\n";
   out << "  limits: body " << format_size(s.limits.max_body_size) << ", read timeout " << s.limits.read_timeout.count()
       << " s, body timeout " << s.limits.body_timeout.count() << " s, " << s.limits.max_connections
-      << " connections\n";
+      << " handler threads, " << s.limits.max_idle_connections << " idle connections for at most "
+      << s.limits.idle_timeout.count() << " s, "
+      << (s.limits.max_connections_per_address > 0 ? std::to_string(s.limits.max_connections_per_address)
+                                                    : std::string("no limit"))
+      << " per address\n";
   out << "  asynchronous MDNs: first retry after " << s.async_mdn_retry.count() << " s, given up after "
       << s.async_mdn_give_up.count() << " s\n";
   out << "  sending: asynchronous MDNs come to " << (s.mdn_url.empty() ? std::string("(no mdn_url)") : s.mdn_url)

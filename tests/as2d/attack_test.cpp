@@ -2,8 +2,9 @@
 // "Faults and load"): header floods, oversized bodies, trickling clients, a decompression
 // bomb and a deeply nested multipart, each refused within the configured limits, while
 // the partner's messages are all processed; and 1000 idle connections from another
-// address, which max_connections_per_address keeps from taking every handler. The partner's latency per phase is printed
-// (the figures of docs/reliability.md); the test asserts success, not timing.
+// address, of which max_connections_per_address admits 8 (idle connections from many
+// addresses: gate_test.cpp). The partner's latency per phase is printed (the figures of
+// docs/reliability.md); the test asserts success, not timing.
 #include <catch2/catch.hpp>
 
 #include <sys/socket.h>
@@ -241,9 +242,9 @@ TEST_CASE("attacks are refused within the limits while a well-behaved partner ke
   std::printf("attack: refused header_floods=%d oversized=%d (413: %d) trickles=%d bombs=%d nested=%d\n", floods,
               oversized, answered_413.load(), trickles, bombs, nested);
 
-  // Idle connections from another address (127.0.0.2): each one would hold a handler
-  // until read_timeout; max_connections_per_address lets that address have 8 of the 16
-  // handlers and 16 queue slots, the rest are closed at once.
+  // Idle connections from another address (127.0.0.2): they wait in the connection gate
+  // without a handler; max_connections_per_address lets that address hold 8, the rest are
+  // closed at once.
   partner.phase("1000 idle connections");
   {
     std::vector<std::unique_ptr<RawConnection>> idle;

@@ -89,6 +89,9 @@ TEST_CASE("loader: defaults, relative paths, secrets from a file and from the en
   CHECK(config->station.key_passphrase->str() == "s3cret");
   CHECK(config->station.data_dir == setup.dir.path() / "var" / "as2d");
   CHECK(config->station.limits.max_body_size == 64u << 20);
+  CHECK(config->station.limits.max_idle_connections == 4096);
+  CHECK(config->station.limits.idle_timeout == std::chrono::seconds(15));
+  CHECK(config->station.limits.max_connections_per_address == 64);
   REQUIRE(config->partners.size() == 1);
   const auto& acme = config->partners.front();
   CHECK(acme.as2_id == "ACME EDI");
@@ -127,6 +130,7 @@ TEST_CASE("check-config prints what would be served") {
   CHECK(result.out.find("CN=AS2D TEST PARTNER") != std::string::npos);
   CHECK(result.out.find("mdn async signed sha-256") != std::string::npos);
   CHECK(result.out.find("asynchronous MDNs come to https://as2.example.com/as2") != std::string::npos);
+  CHECK(result.out.find("16 handler threads, 4096 idle connections for at most 15 s, 64 per address") != std::string::npos);
   // Checking changes nothing on disk.
   CHECK_FALSE(std::filesystem::exists(setup.data()));
 }
@@ -199,6 +203,12 @@ TEST_CASE("check-config refuses a broken configuration with one clear line") {
   SECTION("a partner with our own AS2 id") {
     setup.partner("acme").set("as2_id", "STATION");
     check_refused(setup, "our own station's AS2 id");
+  }
+  SECTION("an idle cap of 0 or an idle timeout of 0") {
+    setup.station.set("max_idle_connections", "0");
+    check_refused(setup, "[station] max_idle_connections:");
+    setup.station.set("max_idle_connections", "100").set("idle_timeout", "0");
+    check_refused(setup, "[station] idle_timeout:");
   }
   SECTION("a bad listen address") {
     setup.station.set("listen", "localhost:4080");

@@ -1,0 +1,31 @@
+// as2d header deadlines.
+#include "header_deadlines.h"
+
+#include <sys/socket.h>
+
+namespace as2d {
+
+HeaderDeadlines::Watch::Watch(HeaderDeadlines& owner, int fd, const std::string& address) : m_owner(owner), m_fd(fd) {
+  const std::lock_guard lock(owner.m_mutex);
+  owner.m_reading[fd] = Entry{Clock::now() + owner.m_limit, address, false};
+}
+
+HeaderDeadlines::Watch::~Watch() {
+  const std::lock_guard lock(m_owner.m_mutex);
+  m_owner.m_reading.erase(m_fd);
+}
+
+std::vector<std::string> HeaderDeadlines::expire(Clock::time_point now) {
+  std::vector<std::string> cut;
+  const std::lock_guard lock(m_mutex);
+  for (auto& [fd, entry] : m_reading) {
+    if (entry.cut || entry.deadline > now) continue;
+    // Under the lock: the handler cannot unregister, so `fd` is still its connection.
+    ::shutdown(fd, SHUT_RD);
+    entry.cut = true;
+    cut.push_back(entry.address);
+  }
+  return cut;
+}
+
+}  // namespace as2d

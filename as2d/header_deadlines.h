@@ -1,0 +1,52 @@
+// as2d header deadlines: the request line and header (and, for HTTPS, the TLS handshake
+// before them) must arrive within read_timeout in all. POCO reads them with a timeout per
+// read only, so a client that sends a header byte every few seconds would hold its handler
+// thread for as long as it likes. A handler registers the connection while it reads the
+// header; the gate's thread (connection_gate.h) shuts the reading side of the overdue ones,
+// whose blocked read then ends, and the connection is answered 400 and closed.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace as2d {
+
+class HeaderDeadlines final {
+public:
+  using Clock = std::chrono::steady_clock;
+  explicit HeaderDeadlines(std::chrono::seconds limit) : m_limit(limit) {}
+
+  // Registered from construction to destruction (the descriptor stays open meanwhile).
+  class Watch final {
+  public:
+    Watch(HeaderDeadlines& owner, int fd, const std::string& address);
+    ~Watch();
+    Watch(const Watch&) = delete;
+    Watch& operator=(const Watch&) = delete;
+
+  private:
+    HeaderDeadlines& m_owner;
+    int m_fd;
+  };
+
+  // Shuts the reading side of every connection whose header is overdue; their addresses.
+  std::vector<std::string> expire(Clock::time_point now = Clock::now());
+  // The server stops: a request whose header has not arrived yet is not one in progress.
+  void cut_all() { expire(Clock::time_point::max()); }
+  [[nodiscard]] std::chrono::seconds limit() const noexcept { return m_limit; }
+
+private:
+  struct Entry {
+    Clock::time_point deadline;
+    std::string address;
+    bool cut = false;
+  };
+  const std::chrono::seconds m_limit;
+  std::mutex m_mutex;
+  std::map<int, Entry> m_reading;
+};
+
+}  // namespace as2d
