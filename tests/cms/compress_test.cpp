@@ -288,7 +288,20 @@ TEST_CASE("decompress: the in-memory fast path gives what the zlib stream gives"
     CHECK(fast_report.content_bytes == fast->size());
   }
 
-  SECTION("a content above the fast path's room goes through the zlib stream") {
+  SECTION("a content larger than the one-call buffer goes through the zlib stream") {
+    // 512 KiB of zeros: a stream of about 500 bytes, far beyond 16:1, within the grace.
+    const std::string zeros(512 * 1024, '\0');
+    auto der = cms::compress(zeros);
+    REQUIRE(der);
+    REQUIRE(der->size() < 4096);
+    cms::DecompressReport report;
+    auto out = cms::decompress(*der, {}, &report);
+    INFO((out ? "" : out.error().message()));
+    REQUIRE(out);
+    CHECK(*out == zeros);
+    CHECK(report.content_bytes == zeros.size());
+  }
+  SECTION("a stream above 1/16 of the grace goes through the zlib stream") {
     // 20 KiB of text with a grace of 4 KiB: too big for the one-call buffer, within the ratio.
     std::string big;
     while (big.size() < 20 * 1024) big += kText;

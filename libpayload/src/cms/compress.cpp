@@ -292,22 +292,30 @@ Result<DecompressReport> decompress_from(BIO* in, const DecompressLimits& limits
   return report;
 }
 
-// A whole CompressedData in memory whose content stays within the limits' grace (1 MiB by
-// default), as an AS2 message of ordinary size: the zlib stream inflated in one call by
-// libdeflate, in about two thirds of zlib's time (docs/benchmarks.md, "AS2 pack and
-// unpack"). Below the grace no limit can refuse the content, so the answer is the one the
-// zlib stream would give. Anything else (a larger content, corrupt or trailing data, a
-// malformed structure) gives nullopt, and the zlib stream, which says what is wrong and
-// enforces the limits as it goes, decides.
+// Decompression in one call needs a buffer for the whole content: 16 times the zlib stream
+// (EDI and XML compress 3:1 to 10:1), at least 64 KiB.
+constexpr std::uint64_t kWholeExpansion = 16;
+constexpr std::uint64_t kWholeMinRoom = 64 * 1024;
+
+// A small CompressedData in memory, an AS2 message of ordinary size: its zlib stream
+// inflated in one call by libdeflate, in about two thirds of zlib's time (docs/benchmarks.md,
+// "AS2 pack and unpack"). Only when the content fits within the limits' grace (1 MiB by
+// default), where no limit can refuse it, so the answer is the one the zlib stream would
+// give. Anything else gives nullopt and the zlib stream, which says what is wrong and
+// enforces the limits as it goes, decides: a stream above 1/16 of the grace (64 KiB by
+// default; gathering stops there), a content larger than the buffer (the one call spent is
+// at most the buffer's worth), corrupt, truncated or trailing data, a malformed structure.
 std::optional<std::string> decompress_whole(std::string_view compressed, const DecompressLimits& limits,
                                             DecompressReport& report) {
+  const std::uint64_t cap = std::min(limits.ratio_grace, limits.max_output);
   BioPtr in = memory_source(compressed);
   if (!in) return std::nullopt;
   BerReader r(in.get());
   auto frame = open_compressed_data(r, report);
   if (!frame) return std::nullopt;
   std::string z;
-  const auto gather = [&z](std::span<const unsigned char> chunk) -> Status {
+  const auto gather = [&z, cap](std::span<const unsigned char> chunk) -> Status {
+    if ((z.size() + chunk.size()) * kWholeExpansion > cap) return fail(Errc::bad_data, "too large for one call");
     z.append(reinterpret_cast<const char*>(chunk.data()), chunk.size());
     return {};
   };
@@ -316,23 +324,16 @@ std::optional<std::string> decompress_whole(std::string_view compressed, const D
   thread_local std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> decompressor(
       libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
   if (!decompressor) return std::nullopt;
-  const std::uint64_t cap = std::min(limits.ratio_grace, limits.max_output);
-  // EDI compresses 3:1 to 10:1: a first guess that fits nearly always, then the cap.
-  std::uint64_t room = std::min<std::uint64_t>(cap, std::max<std::uint64_t>(64 * 1024, 16 * std::uint64_t{z.size()}));
-  for (;;) {
-    // Not zero-filled: libdeflate writes before anything is read, and only what it wrote is kept.
-    const std::unique_ptr<char[]> out(new char[room]);
-    std::size_t used_in = 0;
-    std::size_t produced = 0;
-    const auto rc = libdeflate_zlib_decompress_ex(decompressor.get(), z.data(), z.size(), out.get(), room, &used_in, &produced);
-    if (rc == LIBDEFLATE_SUCCESS && used_in == z.size()) {
-      report.compressed_bytes = z.size();
-      report.content_bytes = produced;
-      return std::string(out.get(), produced);
-    }
-    if (rc != LIBDEFLATE_INSUFFICIENT_SPACE || room >= cap) return std::nullopt;
-    room = cap;
-  }
+  const std::uint64_t room = std::min(cap, std::max(kWholeMinRoom, kWholeExpansion * std::uint64_t{z.size()}));
+  // Not zero-filled: libdeflate writes before anything is read, and only what it wrote is kept.
+  const std::unique_ptr<char[]> out(new char[room]);
+  std::size_t used_in = 0;
+  std::size_t produced = 0;
+  const auto rc = libdeflate_zlib_decompress_ex(decompressor.get(), z.data(), z.size(), out.get(), room, &used_in, &produced);
+  if (rc != LIBDEFLATE_SUCCESS || used_in != z.size()) return std::nullopt;
+  report.compressed_bytes = z.size();
+  report.content_bytes = produced;
+  return std::string(out.get(), produced);
 }
 
 }  // namespace
