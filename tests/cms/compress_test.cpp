@@ -51,6 +51,14 @@ std::string perl_uncompress(const std::string& z) {
   return r.out;
 }
 
+// A BER/DER definite length (X.690 8.1.3), short or long form.
+std::string ber_length(std::size_t n) {
+  std::string l;
+  if (n < 128) return std::string(1, static_cast<char>(n));
+  for (; n > 0; n >>= 8) l.insert(l.begin(), static_cast<char>(n & 0xff));
+  return static_cast<char>(0x80 | l.size()) + l;
+}
+
 const std::string kText = [] {
   std::string s;
   for (int i = 0; i < 2000; ++i) s += "IT1*" + std::to_string(i) + "*95*EA*42.50**VP*SKU" + std::to_string(i * 7919 % 100000) + "~\r\n";
@@ -165,12 +173,7 @@ TEST_CASE("decompress: a zlib stream made by Perl inside hand-built BER", "[cms]
   const auto r = test::run({"perl", "-MCompress::Zlib", "-e", "local $/; binmode STDIN; binmode STDOUT; print compress(<STDIN>)"}, kText);
   REQUIRE(r.exit_code == 0);
   const std::string& z = r.out;
-  auto len = [](std::size_t n) {
-    std::string l;
-    if (n < 128) return std::string(1, static_cast<char>(n));
-    for (; n > 0; n >>= 8) l.insert(l.begin(), static_cast<char>(n & 0xff));
-    return static_cast<char>(0x80 | l.size()) + l;
-  };
+  const auto len = ber_length;
   std::string segments;
   for (std::size_t at = 0, step = 1; at < z.size(); at += step, step = step * 3 + 1)
     segments += "\x04" + len(std::min(step, z.size() - at)) + z.substr(at, step);
@@ -253,5 +256,85 @@ TEST_CASE("decompress: corruption, other algorithms and bombs are refused", "[cm
     REQUIRE(ok);
     CHECK(ok->size() == zeros.size());
     CHECK(report.compressed_bytes < 300 * 1024);
+  }
+}
+
+TEST_CASE("decompress: the in-memory fast path gives what the zlib stream gives", "[cms][compress]") {
+  // Content within the limits' grace is inflated in one call (libdeflate); a grace of 0
+  // sends the same input through the zlib stream. Both must agree on content and report,
+  // whoever compressed it (libdeflate at each level, or zlib itself through Perl).
+  cms::DecompressLimits zlib_only;
+  zlib_only.ratio_grace = 0;
+  zlib_only.max_ratio = 1u << 20;
+  std::vector<std::string> inputs;
+  for (int level : {1, 6, 9}) {
+    auto der = cms::compress(kText, level);
+    REQUIRE(der);
+    inputs.push_back(*der);
+  }
+  auto empty = cms::compress("");
+  REQUIRE(empty);
+  inputs.push_back(*empty);
+  for (const auto& der : inputs) {
+    cms::DecompressReport fast_report, zlib_report;
+    auto fast = cms::decompress(der, {}, &fast_report);
+    auto slow = cms::decompress(der, zlib_only, &zlib_report);
+    REQUIRE(fast);
+    REQUIRE(slow);
+    CHECK(*fast == *slow);
+    CHECK(fast_report.compressed_bytes == zlib_report.compressed_bytes);
+    CHECK(fast_report.content_bytes == zlib_report.content_bytes);
+    CHECK(fast_report.content_type == zlib_report.content_type);
+    CHECK(fast_report.content_bytes == fast->size());
+  }
+
+  SECTION("a content larger than the one-call buffer goes through the zlib stream") {
+    // 512 KiB of zeros: a stream of about 500 bytes, far beyond 16:1, within the grace.
+    const std::string zeros(512 * 1024, '\0');
+    auto der = cms::compress(zeros);
+    REQUIRE(der);
+    REQUIRE(der->size() < 4096);
+    cms::DecompressReport report;
+    auto out = cms::decompress(*der, {}, &report);
+    INFO((out ? "" : out.error().message()));
+    REQUIRE(out);
+    CHECK(*out == zeros);
+    CHECK(report.content_bytes == zeros.size());
+  }
+  SECTION("a stream above 1/16 of the grace goes through the zlib stream") {
+    // 20 KiB of text with a grace of 4 KiB: too big for the one-call buffer, within the ratio.
+    std::string big;
+    while (big.size() < 20 * 1024) big += kText;
+    auto der = cms::compress(big);
+    REQUIRE(der);
+    cms::DecompressLimits small_grace;
+    small_grace.ratio_grace = 4096;
+    auto out = cms::decompress(*der, small_grace);
+    INFO((out ? "" : out.error().message()));
+    REQUIRE(out);
+    CHECK(*out == big);
+  }
+  SECTION("bytes after the end of the zlib stream are refused, as the zlib stream refuses them") {
+    // zlib's own stream of kText with one byte appended, in a DER CompressedData.
+    uLongf z_size = compressBound(static_cast<uLong>(kText.size()));
+    std::string z(z_size, '\0');
+    REQUIRE(compress2(reinterpret_cast<Bytef*>(z.data()), &z_size, reinterpret_cast<const Bytef*>(kText.data()),
+                      static_cast<uLong>(kText.size()), 6) == Z_OK);
+    z.resize(z_size);
+    z += 'X';
+    const auto len = ber_length;
+    auto tlv = [&](char tag, const std::string& v) { return std::string(1, tag) + len(v.size()) + v; };
+    const std::string oid_cd("\x06\x0b\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x01\x09", 13);
+    const std::string alg("\x30\x0d\x06\x0b\x2a\x86\x48\x86\xf7\x0d\x01\x09\x10\x03\x08", 15);
+    const std::string oid_data("\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01", 11);
+    const std::string content = std::string("\x02\x01\x00", 3) + alg + tlv('\x30', oid_data + tlv('\xa0', tlv('\x04', z)));
+    const std::string trailing = tlv('\x30', oid_cd + tlv('\xa0', tlv('\x30', content)));
+    // Without the extra byte the same structure decompresses: the byte is what is refused.
+    REQUIRE(cms::decompress(tlv('\x30', oid_cd + tlv('\xa0', tlv('\x30', std::string("\x02\x01\x00", 3) + alg +
+                                                                           tlv('\x30', oid_data + tlv('\xa0', tlv('\x04', z.substr(0, z.size() - 1)))))))));
+    auto r = cms::decompress(trailing);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().code() == Errc::bad_data);
+    CHECK(r.error().message().find("after the end of the zlib stream") != std::string::npos);
   }
 }

@@ -74,8 +74,9 @@ Result<std::vector<Certificate>> Certificate::load_all(const std::filesystem::pa
   return out;
 }
 
-CertificateInfo Certificate::info() const {
-  X509* cert = x509(*this);
+namespace {
+
+CertificateInfo read_info(X509* cert) {
   CertificateInfo info;
   info.subject = name_string(X509_get_subject_name(cert));
   info.issuer = name_string(X509_get_issuer_name(cert));
@@ -99,6 +100,14 @@ CertificateInfo Certificate::info() const {
   if (X509_digest(cert, EVP_sha256(), md, &md_len) == 1) info.sha256_fingerprint = hex(md, md_len);
   ERR_clear_error();
   return info;
+}
+
+}  // namespace
+
+CertificateInfo Certificate::info() const {
+  const CertificateHandle& h = handle();
+  std::call_once(h.info_once, [&h] { h.info = read_info(h.x509.get()); });
+  return h.info;
 }
 
 std::string Certificate::der() const {

@@ -94,13 +94,10 @@ Result<DecryptReport> decrypt_to(Opened opened, BIO* dcont, BIO* out, const std:
   // and the new certificate may be in use.
   STACK_OF(CMS_RecipientInfo)* infos = CMS_get0_RecipientInfos(cms);
   const int count = infos != nullptr ? sk_CMS_RecipientInfo_num(infos) : 0;
-  std::string recipients;
   std::string failures;
   bool matched = false;
   for (int i = 0; i < count; ++i) {
     CMS_RecipientInfo* ri = sk_CMS_RecipientInfo_value(infos, i);
-    if (!recipients.empty()) recipients += "; ";
-    recipients += describe_recipient(ri);
     if (CMS_RecipientInfo_type(ri) != CMS_RECIPINFO_TRANS) continue;
     for (const auto& id : identities) {
       if (CMS_RecipientInfo_ktri_cert_cmp(ri, x509(id.certificate)) != 0) continue;
@@ -124,9 +121,16 @@ Result<DecryptReport> decrypt_to(Opened opened, BIO* dcont, BIO* out, const std:
       return DecryptReport{cipher, *transport, is_authenticated(cipher), info.subject, info.serial};
     }
   }
-  if (!matched)
+  if (!matched) {
+    // Only the error names the recipients (printing their names costs more than matching them).
+    std::string recipients;
+    for (int i = 0; i < count; ++i) {
+      if (!recipients.empty()) recipients += "; ";
+      recipients += describe_recipient(sk_CMS_RecipientInfo_value(infos, i));
+    }
     return fail(Errc::no_key, "the message is encrypted for " + (recipients.empty() ? std::string("no recipient") : recipients) +
                                   ", none of our " + std::to_string(identities.size()) + " certificate(s)");
+  }
   return fail(Errc::bad_data, "the content key does not unwrap with the matching private key: " + failures);
 }
 

@@ -118,15 +118,16 @@ Result<SignerReport> check_signer(CMS_SignerInfo* si, const std::vector<Certific
   report.scheme = *scheme;
   report.signing_time = signing_time(si);
 
-  // i05 §10: an expired certificate MUST give an immediate, noticeable error.
-  const auto validity = " (valid " + iso_time(info.not_before) + " to " + iso_time(info.not_after) + ")";
+  // i05 §10: an expired certificate MUST give an immediate, noticeable error. The
+  // validity text is only built for that error.
+  const auto validity = [&info] { return " (valid " + iso_time(info.not_before) + " to " + iso_time(info.not_after) + ")"; };
   if (options.check_signing_time && report.signing_time && !partner->valid_at(*report.signing_time))
     return fail(Errc::key_unusable, "certificate \"" + info.subject + "\" was not valid at the signing time " +
-                                        iso_time(*report.signing_time) + validity);
+                                        iso_time(*report.signing_time) + validity());
   const auto now = options.now.value_or(std::chrono::system_clock::now());
   if (options.check_now && !partner->valid_at(now))
     return fail(Errc::key_unusable,
-                "certificate \"" + info.subject + "\" is not valid now (" + iso_time(now) + ")" + validity);
+                "certificate \"" + info.subject + "\" is not valid now (" + iso_time(now) + ")" + validity());
 
   if (const auto* md = static_cast<const ASN1_OCTET_STRING*>(
           CMS_signed_get0_data_by_OBJ(si, OBJ_nid2obj(NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING)))

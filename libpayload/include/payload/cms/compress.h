@@ -2,8 +2,10 @@
 // framing, RFC 1950), built and parsed here over zlib because the platform's OpenSSL is
 // built without zlib. AS2 1.1+ MUST support it (i05 §4.2, RFC 5402). The in-memory
 // compress uses libdeflate (the same format, about twice as fast and a little smaller);
-// the stream form and decompression use zlib. Each thread keeps the compressor and the
-// zlib streams it used for its next call (0.2-0.7 MB), released when the thread ends.
+// so does the in-memory decompress of a content within DecompressLimits::ratio_grace
+// (anything else, and every error, goes through zlib's stream). The stream forms use
+// zlib. Each thread keeps the compressor, decompressor and the zlib streams it used for
+// its next call (0.2-0.7 MB), released when the thread ends.
 #pragma once
 
 #include <cstdint>
