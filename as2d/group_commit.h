@@ -52,9 +52,18 @@ public:
         lock.lock();
         round->done = true;
         m_running = false;
-        m_changed.notify_all();
+        ++m_rounds;
+        // Wake only whom this concerns: the callers of this round (their answer is
+        // ready) and one caller of the round that formed meanwhile (it leads it). The
+        // others of that round sleep on until it is done: waking every waiter at every
+        // commit costs a context switch and a fight for the mutex each.
+        const auto next = m_next;
+        lock.unlock();
+        round->finished.notify_all();
+        if (next) next->finished.notify_one();
+        lock.lock();
       } else {
-        m_changed.wait(lock);
+        round->finished.wait(lock);
       }
     }
     return round->results[index];
@@ -77,6 +86,7 @@ private:
     std::vector<Item*> items;
     std::vector<payload::Status> results;
     bool done = false;
+    std::condition_variable finished;  // done, or this round may be led now
   };
 
   void run(Round& round) noexcept {
@@ -88,13 +98,10 @@ private:
     } catch (...) {
       round.results.assign(round.items.size(), payload::fail(payload::Errc::internal, "commit failed"));
     }
-    const std::lock_guard lock(m_mutex);
-    ++m_rounds;
   }
 
   CommitFn m_commit;
   mutable std::mutex m_mutex;
-  std::condition_variable m_changed;
   std::shared_ptr<Round> m_next;  // the round new items join; not begun
   bool m_running = false;
   std::size_t m_rounds = 0;

@@ -1,7 +1,7 @@
 // as2d prepared SQLite statements: prepared once when the store opens and reused for
 // every message (preparing costs more than running a one-row INSERT or SELECT), reset
-// after each use. On the raw connection of the store's Poco session; the store's mutex
-// serialises all use.
+// after each use. On the raw connection of the store's Poco session (or the store's
+// reading connection); the mutex of that connection serialises all use.
 #pragma once
 
 #include <cstdint>

@@ -90,16 +90,56 @@ constexpr std::string_view upsert_sql =
 
 struct MessageStore::Prepared {
   sqlite3* db;
-  SqliteStatement find;
   SqliteStatement upsert;
   SqliteStatement add_pending;
   SqliteStatement forget_pending;
+  // The transaction of a round, prepared like the rest (sqlite3_exec parses them anew
+  // every time).
+  SqliteStatement begin;
+  SqliteStatement commit;
+  SqliteStatement savepoint;
+  SqliteStatement release;
+  SqliteStatement rollback_to;
+};
+
+// A connection of its own for find(): a WAL reader sees every committed row and none of a
+// round still being written, and it does not wait while a round holds the writing
+// connection through its commit's sync (every new message looks itself up first).
+struct MessageStore::Reader {
+  std::unique_ptr<sqlite3, int (*)(sqlite3*)> db{nullptr, sqlite3_close_v2};
+  std::optional<SqliteStatement> find;  // finalized first: declared after the connection
 };
 
 std::string MessageStore::message_key(std::string_view message_id) {
   if (message_id.size() >= 2 && message_id.front() == '<' && message_id.back() == '>')
     message_id = message_id.substr(1, message_id.size() - 2);
   return std::string(message_id);
+}
+
+namespace {
+
+// Runs a prepared statement that returns no rows (BEGIN, COMMIT, ...). Errors: io.
+Status run(SqliteStatement& statement) {
+  SqliteStatement::Use use(statement);
+  if (auto done = use.step(); !done) return fail(done.error());
+  return {};
+}
+
+}  // namespace
+
+// The reading connection: the database exists and has its tables (open() made them).
+Result<std::unique_ptr<MessageStore::Reader>> MessageStore::open_reader(const std::filesystem::path& file) {
+  auto reader = std::make_unique<MessageStore::Reader>();
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
+  reader->db.reset(db);  // closed even when the open failed
+  if (rc != SQLITE_OK)
+    return fail(Errc::io, file.string() + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+  sqlite3_busy_timeout(db, 10000);  // as the writing connection (sqlite_session.cpp)
+  auto find = SqliteStatement::prepare(db, find_sql);
+  if (!find) return fail(find.error().with_context(file.string()));
+  reader->find.emplace(std::move(*find));
+  return reader;
 }
 
 MessageStore::MessageStore(std::unique_ptr<Poco::Data::Session> session)
@@ -122,15 +162,23 @@ Result<std::unique_ptr<MessageStore>> MessageStore::open(const std::filesystem::
     *session << "CREATE INDEX IF NOT EXISTS inbox_pending_message ON inbox_pending (partner, message_key)", now;
     *session << "CREATE INDEX IF NOT EXISTS mdn_queue_due ON mdn_queue (status, next_attempt_at)", now;
     auto* db = Poco::Data::SQLite::Utility::dbHandle(*session);
-    auto find = SqliteStatement::prepare(db, find_sql);
     auto upsert = SqliteStatement::prepare(db, upsert_sql);
     auto add_pending = SqliteStatement::prepare(db, add_pending_sql);
     auto forget_pending = SqliteStatement::prepare(db, forget_pending_sql);
-    for (const auto* prepared : {&find, &upsert, &add_pending, &forget_pending})
+    auto begin = SqliteStatement::prepare(db, "BEGIN IMMEDIATE");
+    auto commit = SqliteStatement::prepare(db, "COMMIT");
+    auto savepoint = SqliteStatement::prepare(db, "SAVEPOINT write");
+    auto release = SqliteStatement::prepare(db, "RELEASE write");
+    auto rollback_to = SqliteStatement::prepare(db, "ROLLBACK TO write");
+    for (const auto* prepared : {&upsert, &add_pending, &forget_pending, &begin, &commit, &savepoint, &release, &rollback_to})
       if (!*prepared) return fail(prepared->error().with_context(file.string()));
+    auto reader = open_reader(file);
+    if (!reader) return fail(reader.error());
     std::unique_ptr<MessageStore> store(new MessageStore(std::move(session)));
-    store->m_prepared.reset(new Prepared{db, std::move(*find), std::move(*upsert), std::move(*add_pending),
-                                         std::move(*forget_pending)});
+    store->m_prepared.reset(new Prepared{db, std::move(*upsert), std::move(*add_pending), std::move(*forget_pending),
+                                         std::move(*begin), std::move(*commit), std::move(*savepoint),
+                                         std::move(*release), std::move(*rollback_to)});
+    store->m_reader = std::move(*reader);
     return store;
   } catch (const Poco::Exception& e) {
     return fail(Errc::io, file.string() + ": " + e.displayText());
@@ -140,8 +188,8 @@ Result<std::unique_ptr<MessageStore>> MessageStore::open(const std::filesystem::
 Result<std::optional<MessageRecord>> MessageStore::find(const std::string& partner, const std::string& direction,
                                                         const std::string& message_id) {
   const auto key = message_key(message_id);
-  const std::lock_guard lock(m_mutex);
-  SqliteStatement::Use select(m_prepared->find);
+  const std::lock_guard lock(m_read_mutex);
+  SqliteStatement::Use select(*m_reader->find);
   select.text(1, partner).text(2, direction).text(3, key);
   auto row = select.step();
   if (!row) return fail(row.error());
@@ -225,21 +273,22 @@ void MessageStore::commit_rows(const std::vector<const Write*>& writes, std::vec
       if (relaxed) (void)sqlite_exec(db, "PRAGMA synchronous=FULL");
     }
   } restore{db, pending_only};
-  if (auto begun = sqlite_exec(db, "BEGIN IMMEDIATE"); !begun) return fail_all(begun.error());
+  auto& prepared = *m_prepared;
+  if (auto begun = run(prepared.begin); !begun) return fail_all(begun.error());
   for (std::size_t i = 0; i < writes.size(); ++i) {
     // Each write in a savepoint: one that fails (a row already processed) undoes all its
     // statements and nothing else, unless SQLite had to give up the whole transaction
     // (disk full, I/O error): then no write of this round is recorded.
-    if (auto saved = sqlite_exec(db, "SAVEPOINT write"); !saved) return fail_all(saved.error());
+    if (auto saved = run(prepared.savepoint); !saved) return fail_all(saved.error());
     auto done = writes[i]->record ? write_row(*writes[i]->record) : write_pending(*writes[i]->pending);
     if (sqlite3_get_autocommit(db) != 0) return fail_all(done ? payload::Error(Errc::io, "message store: transaction lost") : done.error());
     if (!done) {
-      (void)sqlite_exec(db, "ROLLBACK TO write");
+      (void)run(prepared.rollback_to);
       results[i] = std::move(done);
     }
-    if (auto released = sqlite_exec(db, "RELEASE write"); !released) return fail_all(released.error());
+    if (auto released = run(prepared.release); !released) return fail_all(released.error());
   }
-  if (auto committed = sqlite_exec(db, "COMMIT"); !committed) return fail_all(committed.error());
+  if (auto committed = run(prepared.commit); !committed) return fail_all(committed.error());
 }
 
 Result<std::vector<PendingFile>> MessageStore::pending_files() {

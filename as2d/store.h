@@ -9,8 +9,9 @@
 // Durability: WAL journal, synchronous=FULL (a commit is on disk when record() returns).
 // Rows recorded concurrently share their commit (group_commit.h): the rows that arrive
 // while one transaction commits are written together in the next one, one WAL sync for
-// all of them. Thread-safe: one connection behind a mutex; the per-message statements
-// are prepared once.
+// all of them. Thread-safe: one writing connection behind a mutex, and one for find()
+// behind another (it reads committed rows only, and does not wait for a commit's sync);
+// the per-message statements are prepared once.
 #pragma once
 
 #include <cstdint>
@@ -131,6 +132,8 @@ public:
 
 private:
   struct Prepared;
+  struct Reader;  // find()'s connection
+  static payload::Result<std::unique_ptr<Reader>> open_reader(const std::filesystem::path& file);
   explicit MessageStore(std::unique_ptr<Poco::Data::Session> session);
   // What one round commits: a message row, or a pending file.
   struct Write {
@@ -146,6 +149,8 @@ private:
   std::mutex m_mutex;  // the connection
   std::unique_ptr<Prepared> m_prepared;  // destroyed before the session
   std::unique_ptr<GroupCommit<const Write>> m_commits;
+  std::mutex m_read_mutex;  // find()'s connection
+  std::unique_ptr<Reader> m_reader;
 };
 
 }  // namespace as2d
