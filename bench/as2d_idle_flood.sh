@@ -26,20 +26,7 @@ flood=$build/bench/as2d_idle
 . bench/as2d_station.sh
 bench_workdir as2d-idle
 bench_certs BENCH
-cat >"$work/as2d.ini" <<INI
-[station]
-as2_id = BENCH_STATION
-key = station.key
-cert = station.crt
-listen = 127.0.0.1:0
-data_dir = data
-log_file = as2d.log
-idle_timeout = 120
-
-[partner.bench]
-as2_id = BENCH_PARTNER
-cert = partner.crt
-INI
+bench_ini "idle_timeout = 120"
 # A build from before the gate does not know idle_timeout (its idle connections hold a
 # handler until read_timeout instead).
 "$as2d" --check-config "$work/as2d.ini" >/dev/null 2>&1 || sed -i '/^idle_timeout/d' "$work/as2d.ini"

@@ -19,20 +19,7 @@ load=$build/bench/as2d_load
 . bench/as2d_station.sh
 bench_workdir as2d-load
 bench_certs BENCH
-cat >"$work/as2d.ini" <<INI
-[station]
-as2_id = BENCH_STATION
-key = station.key
-cert = station.crt
-listen = 127.0.0.1:0
-data_dir = data
-log_file = as2d.log
-max_connections = 32
-
-[partner.bench]
-as2_id = BENCH_PARTNER
-cert = partner.crt
-INI
+bench_ini "max_connections = 32"
 start_as2d "$as2d" "$work/as2d.ini"
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), load $(cut -d' ' -f1-3 /proc/loadavg)"

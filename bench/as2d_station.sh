@@ -44,6 +44,16 @@ bench_certs() {
       -keyout "$work/$who.key" -out "$work/$who.crt" 2>/dev/null
   done
 }
+# $work/as2d.ini: the station (loopback, a free port, the store and log in $work) and one
+# partner, both with bench_certs' certificates; arguments are extra [station] lines.
+bench_ini() {
+  {
+    printf '[station]\nas2_id = BENCH_STATION\nkey = station.key\ncert = station.crt\n'
+    printf 'listen = 127.0.0.1:0\ndata_dir = data\nlog_file = as2d.log\n'
+    for line in "$@"; do printf '%s\n' "$line"; done
+    printf '\n[partner.bench]\nas2_id = BENCH_PARTNER\ncert = partner.crt\n'
+  } >"$work/as2d.ini"
+}
 start_as2d() {
   "$1" --config "$2" &
   pid=$!
