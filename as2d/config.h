@@ -43,7 +43,20 @@ struct Limits {
   // Connections one client address may hold in all (waiting or served); 0: no limit. One
   // host then holds at most 1/64 of the default idle cap (docs/as2d.md).
   int max_connections_per_address = 64;
+  // Handler threads one client address may keep busy at once; its other readable
+  // connections wait their turn, so slow requests from one address (bytes trickled until
+  // read_timeout or body_timeout) leave handlers to the others. -1: three quarters of
+  // max_connections (at least 1); 0: no limit.
+  int max_handlers_per_address = -1;
 };
+
+// max_handlers_per_address as applied: the default (-1) resolved, 0 (no limit) as every handler.
+[[nodiscard]] inline int handlers_per_address(const Limits& limits) noexcept {
+  const int handlers = limits.max_connections < 1 ? 1 : limits.max_connections;
+  if (limits.max_handlers_per_address == 0) return handlers;
+  if (limits.max_handlers_per_address < 0) return handlers * 3 / 4 < 1 ? 1 : handlers * 3 / 4;
+  return limits.max_handlers_per_address < handlers ? limits.max_handlers_per_address : handlers;
+}
 
 enum class ClientAuth { none, optional, required };
 enum class TlsVersion { tls1_2, tls1_3 };

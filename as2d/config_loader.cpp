@@ -35,7 +35,7 @@ const std::set<std::string> station_keys{
     "as2_id",         "key",          "cert",           "key_passphrase_file", "key_passphrase_env",
     "next_key",       "next_cert",    "next_key_passphrase_file",              "next_key_passphrase_env",
     "listen",         "data_dir",     "log_file",       "max_body_size",       "read_timeout",
-    "body_timeout",   "max_connections", "max_connections_per_address", "max_idle_connections", "idle_timeout", "async_mdn_retry", "async_mdn_give_up", "tls",          "tls_cert",            "tls_key",
+    "body_timeout",   "max_connections", "max_connections_per_address", "max_handlers_per_address", "max_idle_connections", "idle_timeout", "async_mdn_retry", "async_mdn_give_up", "tls",          "tls_cert",            "tls_key",
     "tls_key_passphrase_file",         "tls_key_passphrase_env",              "tls_min_version",
     "tls_ciphers",    "tls_ciphersuites",                "tls_client_ca",       "tls_client_auth",
     "outbox_poll",    "send_retry",   "send_give_up",
@@ -281,6 +281,10 @@ Result<StationConfig> load_station(Section s) {
     return fail(ok.error());
   if (auto ok = read_optional(s, "max_connections_per_address", station.limits.max_connections_per_address,
                               [](std::string_view v) { return parse_int(v, 0, 2048); });
+      !ok)
+    return fail(ok.error());
+  if (auto ok = read_optional(s, "max_handlers_per_address", station.limits.max_handlers_per_address,
+                              [](std::string_view v) { return parse_int(v, 0, 1024); });
       !ok)
     return fail(ok.error());
   if (auto ok = read_optional(s, "max_idle_connections", station.limits.max_idle_connections,

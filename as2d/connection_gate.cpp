@@ -73,6 +73,7 @@ ConnectionGate::ConnectionGate(Poco::Net::ServerSocket listener, const Limits& l
       m_handlers(std::move(handlers)), m_audit(audit), m_refusals(audit), m_header_deadlines(limits.read_timeout),
       m_handler_count(static_cast<std::size_t>(std::max(1, limits.max_connections))),
       m_per_address(static_cast<std::size_t>(std::max(0, limits.max_connections_per_address))),
+      m_handlers_per_address(static_cast<std::size_t>(handlers_per_address(limits))),
       m_max_idle(std::min(static_cast<std::size_t>(std::max(1, limits.max_idle_connections)),
                           descriptors_for_waiting(m_handler_count))),
       m_idle_timeout(limits.idle_timeout) {}
@@ -309,11 +310,23 @@ void ConnectionGate::run_handler() {
   while (true) {
     std::unique_ptr<HttpConnection> connection;
     {
+      // The longest-waiting connection whose address has a handler to spare; the others of
+      // a busy address wait their turn in the queue.
       std::unique_lock lock(m_mutex);
-      m_ready_changed.wait(lock, [this] { return m_stopping || !m_ready.empty(); });
+      auto next = m_ready.end();
+      m_ready_changed.wait(lock, [&] {
+        if (m_stopping) return true;
+        next = std::find_if(m_ready.begin(), m_ready.end(),
+                            [this](const auto& waiting) {
+                              const auto busy = m_busy.find(waiting->address());
+                              return busy == m_busy.end() || busy->second < m_handlers_per_address;
+                            });
+        return next != m_ready.end();
+      });
       if (m_stopping) return;
-      connection = std::move(m_ready.front());
-      m_ready.pop_front();
+      connection = std::move(*next);
+      m_ready.erase(next);
+      ++m_busy[connection->address()];
     }
     --m_waiting;
     auto next = HttpConnection::Next::close;
@@ -328,6 +341,11 @@ void ConnectionGate::run_handler() {
     } catch (...) {
       Poco::ErrorHandler::handle();
     }
+    {
+      const std::lock_guard lock(m_mutex);
+      if (--m_busy[connection->address()] == 0) m_busy.erase(connection->address());
+    }
+    m_ready_changed.notify_one();  // a connection of this address may be next
     if (next == HttpConnection::Next::wait && !m_stopping) {
       {
         const std::lock_guard lock(m_mutex);

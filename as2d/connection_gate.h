@@ -11,6 +11,9 @@
 // Limits (docs/as2d.md):
 //   - max_connections_per_address: connections one address holds in all (waiting or being
 //     served); more are closed at once.
+//   - max_handlers_per_address: handler threads one address keeps busy at once (default
+//     three quarters of them); its other readable connections wait their turn, so slow
+//     requests from one address leave handlers to the others.
 //   - max_idle_connections: connections waiting without a thread (in the gate, or readable
 //     and queued for a handler); at the cap the one that waited longest is closed to make
 //     room. The newest are kept: a partner that connects sends at once, while an attacker's
@@ -105,6 +108,7 @@ private:
   HeaderDeadlines m_header_deadlines;
   const std::size_t m_handler_count;
   const std::size_t m_per_address;
+  const std::size_t m_handlers_per_address;
   std::size_t m_max_idle;
   const std::chrono::seconds m_idle_timeout;
   int m_epoll = -1;
@@ -124,6 +128,7 @@ private:
   std::deque<std::unique_ptr<HttpConnection>> m_ready;     // readable, waiting for a handler
   std::vector<std::unique_ptr<HttpConnection>> m_returned;  // served, back to the gate
   std::map<std::string, std::size_t> m_open;                // per client address
+  std::map<std::string, std::size_t> m_busy;                // handlers serving each address
   std::atomic<std::size_t> m_waiting{0};                    // parked + ready
 
   std::thread m_gate_thread;

@@ -61,7 +61,7 @@ std::string describe(const Config& config, const StationKeys& keys, const Partne
       << s.limits.idle_timeout.count() << " s, "
       << (s.limits.max_connections_per_address > 0 ? std::to_string(s.limits.max_connections_per_address)
                                                     : std::string("no limit"))
-      << " per address\n";
+      << " per address, " << handlers_per_address(s.limits) << " handlers per address\n";
   out << "  asynchronous MDNs: first retry after " << s.async_mdn_retry.count() << " s, given up after "
       << s.async_mdn_give_up.count() << " s\n";
   out << "  sending: asynchronous MDNs come to " << (s.mdn_url.empty() ? std::string("(no mdn_url)") : s.mdn_url)

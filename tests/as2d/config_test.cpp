@@ -92,6 +92,7 @@ TEST_CASE("loader: defaults, relative paths, secrets from a file and from the en
   CHECK(config->station.limits.max_idle_connections == 4096);
   CHECK(config->station.limits.idle_timeout == std::chrono::seconds(15));
   CHECK(config->station.limits.max_connections_per_address == 64);
+  CHECK(as2d::handlers_per_address(config->station.limits) == 12);  // three quarters of 16
   REQUIRE(config->partners.size() == 1);
   const auto& acme = config->partners.front();
   CHECK(acme.as2_id == "ACME EDI");
@@ -209,6 +210,10 @@ TEST_CASE("check-config refuses a broken configuration with one clear line") {
     check_refused(setup, "[station] max_idle_connections:");
     setup.station.set("max_idle_connections", "100").set("idle_timeout", "0");
     check_refused(setup, "[station] idle_timeout:");
+  }
+  SECTION("a handler share per address out of range") {
+    setup.station.set("max_handlers_per_address", "-1");
+    check_refused(setup, "[station] max_handlers_per_address:");
   }
   SECTION("a bad listen address") {
     setup.station.set("listen", "localhost:4080");

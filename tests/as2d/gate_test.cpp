@@ -338,3 +338,25 @@ TEST_CASE("SIGTERM does not wait for a client that is still sending its request 
   CHECK(Clock::now() - start < 5s);  // not read_timeout
   CHECK(closed_within(slow, 1s));
 }
+
+TEST_CASE("slow requests from one address hold at most max_handlers_per_address handlers, so other addresses are served") {
+  InteropSetup setup;
+  // Four handlers, three of them for one address at most (the default three quarters); a
+  // header may take 20 s.
+  setup.station.set("read_timeout", "20").set("max_connections", "4");
+  Daemon daemon(setup.write());
+  std::vector<std::unique_ptr<RawConnection>> stalled;
+  for (int i = 0; i < 6; ++i) {
+    stalled.push_back(std::make_unique<RawConnection>(daemon.port(), loopback(5).c_str()));
+    stalled.back()->send("POST /as2 HTTP/1.1\r\nHost: 127.0.0.1\r\n");  // the header never ends
+  }
+  std::this_thread::sleep_for(500ms);  // the stalled ones reach their handlers
+  const auto start = Clock::now();
+  RawConnection partner(daemon.port(), loopback(6).c_str());
+  partner.send(healthz);
+  const auto answer = read_answer(partner, 5s);
+  CHECK(answer.starts_with("HTTP/1.1 200"));
+  CHECK(Clock::now() - start < 3s);  // without the share: all four handlers held for 20 s
+  stalled.clear();
+  CHECK(daemon.stop() == 0);
+}
