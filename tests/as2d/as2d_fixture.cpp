@@ -362,6 +362,18 @@ void write_secret(const std::filesystem::path& file, const std::string& text) {
   std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
+std::vector<payload::as2::HttpMessage> distinct_messages(payload::as2::PackOptions options, int count,
+                                                         std::size_t padding) {
+  std::vector<payload::as2::HttpMessage> messages;
+  for (int i = 0; i < count; ++i) {
+    options.filename = "good-" + std::to_string(i) + ".x12";
+    auto packed = payload::as2::pack("ISA*" + std::to_string(i) + std::string(padding, '*') + "~", options);
+    REQUIRE(packed);
+    messages.push_back(std::move(packed->http));
+  }
+  return messages;
+}
+
 payload::as2::PackOptions signed_encrypted(const std::filesystem::path& dir, const std::string& signer,
                                            const std::string& recipient, const std::string& from, const std::string& to) {
   namespace cms = payload::cms;

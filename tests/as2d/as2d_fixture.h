@@ -45,6 +45,10 @@ void make_tls_identity(const std::filesystem::path& dir, const std::string& name
 payload::as2::PackOptions signed_encrypted(const std::filesystem::path& dir, const std::string& signer,
                                            const std::string& recipient, const std::string& from, const std::string& to);
 
+// `count` distinct messages good-I.x12 ("ISA*I", `padding` stars, "~"), packed with `options`.
+std::vector<payload::as2::HttpMessage> distinct_messages(payload::as2::PackOptions options, int count,
+                                                         std::size_t padding = 0);
+
 // One [section] of an INI file, keys in order.
 struct IniSection {
   std::string name;

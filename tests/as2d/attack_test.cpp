@@ -148,13 +148,7 @@ TEST_CASE("attacks are refused within the limits while a well-behaved partner ke
   const auto port = daemon.port();
 
   auto options = signed_encrypted(setup.dir.path(), "partner", "station", "PARTNER", "STATION");
-  std::vector<as2::HttpMessage> messages;
-  for (int i = 0; i < 900; ++i) {
-    options.filename = "good-" + std::to_string(i) + ".x12";
-    auto packed = as2::pack("ISA*" + std::to_string(i) + std::string(2000, '*') + "~", options);
-    REQUIRE(packed);
-    messages.push_back(std::move(packed->http));
-  }
+  const auto messages = distinct_messages(options, 900, 2000);
   // The bomb: 256 MiB of zeros compressed to about 256 KiB, signed by the partner; the
   // limit is 8 x max_body_size = 8 MiB decompressed.
   options.filename = "bomb.bin";

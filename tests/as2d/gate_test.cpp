@@ -97,14 +97,7 @@ TEST_CASE("2000 idle connections from 49 addresses take no handler: partners are
   setup.partner("acme").set("as2_id", "PARTNER").set("cert", (setup.dir / "partner.crt").string());
   Daemon daemon(setup.write());
   const auto port = daemon.port();
-  auto options = signed_encrypted(setup.dir.path(), "partner", "station", "PARTNER", "STATION");
-  std::vector<as2::HttpMessage> messages;
-  for (int i = 0; i < 20; ++i) {
-    options.filename = "good-" + std::to_string(i) + ".x12";
-    auto packed = as2::pack("ISA*" + std::to_string(i) + "~", options);
-    REQUIRE(packed);
-    messages.push_back(std::move(packed->http));
-  }
+  const auto messages = distinct_messages(signed_encrypted(setup.dir.path(), "partner", "station", "PARTNER", "STATION"), 20);
 
   // 40 from each of 127.0.0.2 to 127.0.0.50 (1960, 460 over the idle cap: the oldest are
   // closed), then 40 more from 127.0.0.50 (whose 40 are the newest, all still open), over
