@@ -57,6 +57,16 @@ Poco::Net::HTTPServerParams::Ptr http_params(const Limits& limits, std::string s
 constexpr std::uint64_t listener_id = 0;
 constexpr std::uint64_t wake_id = 1;
 
+// Destroys a connection without blocking the calling thread (the gate, or stop()): TLS
+// says goodbye with a close_notify record, which must not block when the client stopped
+// reading and the send buffer is full.
+void close_without_blocking(std::unique_ptr<HttpConnection> connection) {
+  if (!connection) return;
+  const int fd = connection->fd();
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  connection.reset();
+}
+
 void epoll_add(int epoll, int fd, std::uint64_t id) {
   epoll_event event{};
   event.events = EPOLLIN | EPOLLRDHUP;
@@ -110,8 +120,14 @@ void ConnectionGate::stop() {
   m_handler_threads.clear();
   // What was readable but never reached a handler, and what came back after the gate
   // stopped, is closed unserved (as POCO's TCPServer drops its queue).
-  for (auto& connection : m_ready) release(connection->address());
-  for (auto& connection : m_returned) release(connection->address());
+  const auto close_all = [this](auto& queue) {
+    for (auto& connection : queue) {
+      release(connection->address());
+      close_without_blocking(std::move(connection));
+    }
+  };
+  close_all(m_ready);
+  close_all(m_returned);
   m_ready.clear();
   m_returned.clear();
   m_waiting = 0;
@@ -142,7 +158,10 @@ void ConnectionGate::run_gate() {
     m_refusals.flush(now);
   }
   m_refusals.flush_all();
-  for (auto& [id, parked] : m_parked) release(parked.connection->address());
+  for (auto& [id, parked] : m_parked) {
+    release(parked.connection->address());
+    close_without_blocking(std::move(parked.connection));
+  }
   m_parked.clear();
   m_order.clear();
   try {
@@ -264,12 +283,8 @@ void ConnectionGate::hand_over(ParkId id, std::uint32_t events) {
 }
 
 void ConnectionGate::close_waiting(std::unique_ptr<HttpConnection> connection) {
-  // TLS says goodbye with a close_notify record: it must not block the gate when the
-  // client stopped reading and the send buffer is full.
-  const int fd = connection->fd();
-  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   const auto address = connection->address();
-  connection.reset();
+  close_without_blocking(std::move(connection));
   --m_waiting;
   release(address);
 }
@@ -291,7 +306,7 @@ void ConnectionGate::take_returned() {
     if (!make_room()) {
       m_refusals.record(Event::idle_limit_reached, connection->address(), m_max_idle);
       const auto address = connection->address();
-      connection.reset();
+      close_without_blocking(std::move(connection));
       release(address);
       continue;
     }

@@ -15,10 +15,12 @@
 //     three quarters of them); its other readable connections wait their turn, so slow
 //     requests from one address leave handlers to the others.
 //   - max_idle_connections: connections waiting without a thread (in the gate, or readable
-//     and queued for a handler); at the cap the one that waited longest is closed to make
-//     room. The newest are kept: a partner that connects sends at once, while an attacker's
-//     idle sockets are the old ones, so the attacker can only push out other idle sockets,
-//     never refuse a partner. It is lowered to what the file descriptor limit allows.
+//     and queued for a handler); at the cap the one that waited longest in the gate is
+//     closed to make room. The newest are kept: a partner that connects sends at once,
+//     while an attacker's idle sockets are the old ones, so idle sockets can only push out
+//     other idle sockets. Queued connections are never pushed out: with every waiting
+//     connection queued (handlers all busy), new ones are refused until the queue drains.
+//     It is lowered to what the file descriptor limit allows.
 //   - idle_timeout: how long a connection may wait in the gate before it is closed.
 //   - read_timeout: also the time a request's header may take in all (header_deadlines.h).
 // Refusals and closes for a limit are audited, rate-limited (refusal_log.h). A TLS
