@@ -15,6 +15,12 @@ HeaderDeadlines::Watch::~Watch() {
   m_owner.m_reading.erase(m_fd);
 }
 
+bool HeaderDeadlines::Watch::was_cut() const {
+  const std::lock_guard lock(m_owner.m_mutex);
+  const auto it = m_owner.m_reading.find(m_fd);
+  return it != m_owner.m_reading.end() && it->second.cut;
+}
+
 std::vector<std::string> HeaderDeadlines::expire(Clock::time_point now) {
   std::vector<std::string> cut;
   const std::lock_guard lock(m_mutex);

@@ -3,7 +3,8 @@
 // read only, so a client that sends a header byte every few seconds would hold its handler
 // thread for as long as it likes. A handler registers the connection while it reads the
 // header; the gate's thread (connection_gate.h) shuts the reading side of the overdue ones,
-// whose blocked read then ends, and the connection is answered 400 and closed.
+// whose blocked read then ends, and the connection is answered 408 (or 400 when what
+// arrived is not a request) and closed.
 #pragma once
 
 #include <chrono>
@@ -26,6 +27,10 @@ public:
     ~Watch();
     Watch(const Watch&) = delete;
     Watch& operator=(const Watch&) = delete;
+    // Whether the deadline cut the connection's reading side. POCO takes the end of the
+    // stream after a header line for the end of the header, so a cut header can look
+    // complete: the caller must check before it dispatches the request.
+    [[nodiscard]] bool was_cut() const;
 
   private:
     HeaderDeadlines& m_owner;

@@ -77,7 +77,12 @@ bool HttpConnection::serve_one() {
     Poco::Net::HTTPServerResponseImpl response(*m_session);
     auto watch = std::make_optional<HeaderDeadlines::Watch>(m_deadlines, fd(), m_address);
     Poco::Net::HTTPServerRequestImpl request(response, *m_session, m_params);  // reads the header
+    const bool cut = watch->was_cut();
     watch.reset();
+    if (cut) {  // overdue: what arrived may look like a whole header, but is not one
+      send_error(*m_session, HTTPResponse::HTTP_REQUEST_TIMEOUT);
+      return false;
+    }
     response.setDate(Poco::Timestamp());
     response.setVersion(request.getVersion());
     response.setKeepAlive(may_keep_alive && request.getKeepAlive());

@@ -203,7 +203,12 @@ TEST_CASE("a client that stalls or trickles inside a request holds its handler o
     }
     CHECK(answer.starts_with("HTTP/1.1 408"));
     CHECK(Clock::now() - start < 8s);
-    CHECK(closed_within(stalled, 5s));
+    // Cut off at read_timeout: answered 408 and closed, not handed to the AS2 handler as a
+    // complete header (POCO takes the end of the stream after a line for its end).
+    const auto stalled_answer = stalled.receive_all(5s);
+    INFO(stalled_answer);
+    CHECK(stalled_answer.starts_with("HTTP/1.1 408"));
+    CHECK(Clock::now() - start < 8s);
     CHECK(Clock::now() - start > 1500ms);
   }
   SECTION("header bytes that trickle: each read is quick, the header as a whole too slow") {
