@@ -40,10 +40,13 @@ public:
   // Shuts the reading side of every connection whose header is overdue; their addresses.
   std::vector<std::string> expire(Clock::time_point now = Clock::now());
   // The server stops: a request whose header has not arrived yet is not one in progress.
-  void cut_all() { expire(Clock::time_point::max()); }
+  // Lasting: a header read that begins later (a handler that found its next request
+  // readable just as the stop began) is cut at once, since no gate thread will expire it.
+  void cut_all();
   [[nodiscard]] std::chrono::seconds limit() const noexcept { return m_limit; }
 
 private:
+  std::vector<std::string> expire_locked(Clock::time_point now);  // m_mutex held
   struct Entry {
     Clock::time_point deadline;
     std::string address;
@@ -52,6 +55,7 @@ private:
   const std::chrono::seconds m_limit;
   std::mutex m_mutex;
   std::map<int, Entry> m_reading;
+  bool m_all_cut = false;
 };
 
 }  // namespace as2d
