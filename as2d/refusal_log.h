@@ -1,8 +1,8 @@
 // as2d refusal log: the audit events of connections the gate refuses or closes for a limit,
 // rate-limited so that an attack cannot flood the log. The first refusal of an address is
 // logged at once; later ones are counted and logged as one line (`refused`: how many since
-// the last line) when `interval` has passed. At most `max_addresses` addresses are followed
-// at once; refusals of further addresses are counted under the address "*".
+// the last line) when `interval` has passed. At most `max_addresses` (event, address) pairs
+// are followed at once; refusals of further ones are counted under the address "*".
 //
 // Used by the gate's thread only: no locking.
 #pragma once
