@@ -59,8 +59,9 @@ std::string read_answer(const RawConnection& connection, std::chrono::millisecon
   });
 }
 
-// Whether the server closes (or resets) the connection within `timeout`; what it sends before is skipped.
-bool closed_within(const RawConnection& connection, std::chrono::milliseconds timeout) {
+// Whether the server closes (or resets) the connection within `timeout`; what it sends
+// before is added to `received` when given.
+bool closed_within(const RawConnection& connection, std::chrono::milliseconds timeout, std::string* received = nullptr) {
   const auto deadline = Clock::now() + timeout;
   char buffer[4096];
   while (true) {
@@ -68,7 +69,9 @@ bool closed_within(const RawConnection& connection, std::chrono::milliseconds ti
     if (left <= 0) return false;
     pollfd p{connection.fd(), POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left)) <= 0) return false;
-    if (::recv(connection.fd(), buffer, sizeof buffer, MSG_DONTWAIT) <= 0) return true;
+    const auto n = ::recv(connection.fd(), buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n <= 0) return true;
+    if (received != nullptr) received->append(buffer, static_cast<std::size_t>(n));
   }
 }
 
@@ -203,12 +206,13 @@ TEST_CASE("a client that stalls or trickles inside a request holds its handler o
     }
     CHECK(answer.starts_with("HTTP/1.1 408"));
     CHECK(Clock::now() - start < 8s);
-    // Cut off at read_timeout: answered 408 and closed, not handed to the AS2 handler as a
-    // complete header (POCO takes the end of the stream after a line for its end).
-    const auto stalled_answer = stalled.receive_all(5s);
+    // Closed at read_timeout: by POCO's limit on one read (without an answer) or by the
+    // header deadline, whichever comes first (both are read_timeout here), never answered
+    // as a request. The deadline's 408 is checked below, where each read is quick.
+    std::string stalled_answer;
+    CHECK(closed_within(stalled, 5s, &stalled_answer));
     INFO(stalled_answer);
-    CHECK(stalled_answer.starts_with("HTTP/1.1 408"));
-    CHECK(closed_within(stalled, 1s));  // closed, not a receive that timed out
+    CHECK((stalled_answer.empty() || stalled_answer.starts_with("HTTP/1.1 408")));
     CHECK(Clock::now() - start < 8s);
     CHECK(Clock::now() - start > 1500ms);
   }
@@ -223,17 +227,39 @@ TEST_CASE("a client that stalls or trickles inside a request holds its handler o
     const std::string rest = "OST /as2 HTTP/1.1\r\nX-Slow: " + std::string(100, 'a');
     const auto start = Clock::now();
     bool cut = false;
+    std::string answer;
     for (std::size_t i = 0; i < rest.size() && !cut; ++i) {
       for (const auto& connection : trickling)
         if (::send(connection->fd(), rest.data() + i, 1, MSG_NOSIGNAL) != 1) cut = true;
-      cut = cut || closed_within(*trickling.front(), 300ms);
+      cut = cut || closed_within(*trickling.front(), 300ms, &answer);
     }
     const auto took = Clock::now() - start;
     CHECK(cut);
+    INFO(answer);
+    CHECK(answer.starts_with("HTTP/1.1 400"));  // cut inside a field: not a request
     CHECK(took > 1500ms);
     CHECK(took < 6s);
     CHECK(closed_within(*trickling.back(), 2s));
     CHECK(daemon.wait_for_log("\"name\":\"header_timeout\"", 1, 5s));
+  }
+  SECTION("header lines that trickle: a header cut between two lines is answered 408, not taken for a whole one") {
+    // POCO takes the end of the stream after a header line for the end of the header: the
+    // AS2 handler used to get the request and answer it (411, no Content-Length).
+    RawConnection trickling(daemon.port(), loopback(62).c_str());
+    trickling.send("POST /as2 HTTP/1.1\r\n");
+    const auto start = Clock::now();
+    bool cut = false;
+    std::string answer;
+    for (int i = 0; i < 40 && !cut; ++i) {
+      const auto line = "X-Slow-" + std::to_string(i) + ": a\r\n";
+      cut = ::send(trickling.fd(), line.data(), line.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(line.size()) ||
+            closed_within(trickling, 300ms, &answer);
+    }
+    CHECK(cut);
+    INFO(answer);
+    CHECK(answer.starts_with("HTTP/1.1 408"));
+    CHECK(Clock::now() - start > 1500ms);
+    CHECK(Clock::now() - start < 6s);
   }
   // Both handlers are free again.
   CHECK(http(daemon.port(), "GET", "/healthz").status == 200);
