@@ -54,6 +54,8 @@ awk -v a="$as2d_ms" -v g="$load_ms16" -v s="$sign" -v n="$(nproc)" 'BEGIN {
 # CPU time in units of one signature of the openssl run (per process): on a shared
 # virtual machine the CPU time of identical runs moves by 10% with the host, and this
 # ratio moves less. 50% of the RSA-bound rate leaves as2d and the generator 4.0 of them.
+# As in the line above, as2d's figure covers every run of this script (the 1-connection
+# one costs more per message); CONNECTION_COUNTS=16 gives the 16-connection figure alone.
 awk -v a="$as2d_ms" -v g="$load_ms16" -v s="$sign" -v n="$(nproc)" 'BEGIN {
   u = 1000 * n / s
   printf "CPU time in signatures (%.3f ms each): as2d %.2f + generator %.2f = %.2f per message (50%% of the RSA-bound rate: 4.00)\n", u, a / u, g / u, (a + g) / u }'

@@ -236,7 +236,7 @@ TEST_CASE("a client that stalls or trickles inside a request holds its handler o
     const auto took = Clock::now() - start;
     CHECK(cut);
     INFO(answer);
-    CHECK(answer.starts_with("HTTP/1.1 400"));  // cut inside a field: not a request
+    CHECK(answer.starts_with("HTTP/1.1 400"));  // cut inside its request line (a byte per 300 ms): not a request
     CHECK(took > 1500ms);
     CHECK(took < 6s);
     CHECK(closed_within(*trickling.back(), 2s));

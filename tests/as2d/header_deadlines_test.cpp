@@ -34,17 +34,19 @@ struct SocketPair {
 
 TEST_CASE("header deadlines cut overdue headers only and every header begun after cut_all") {
   HeaderDeadlines deadlines(2s);
-  SocketPair early, late, in_time;
+  SocketPair early, second, late;
   {
     HeaderDeadlines::Watch watch(deadlines, early.fds[0], "127.0.0.2");
-    HeaderDeadlines::Watch other(deadlines, in_time.fds[0], "127.0.0.3");
-    CHECK(deadlines.expire(HeaderDeadlines::Clock::now() + 1s).empty());
+    HeaderDeadlines::Watch other(deadlines, second.fds[0], "127.0.0.3");
+    CHECK(deadlines.expire(HeaderDeadlines::Clock::now() + 1s).empty());  // not overdue yet
     CHECK_FALSE(watch.was_cut());
     CHECK_FALSE(early.server_reads_end());
     const auto cut = deadlines.expire(HeaderDeadlines::Clock::now() + 3s);
     CHECK(cut.size() == 2);
     CHECK(watch.was_cut());
     CHECK(early.server_reads_end());
+    CHECK(second.server_reads_end());
+    CHECK(deadlines.expire(HeaderDeadlines::Clock::now() + 4s).empty());  // cut once
   }
   deadlines.cut_all();
   HeaderDeadlines::Watch after_stop(deadlines, late.fds[0], "127.0.0.4");
